@@ -1,0 +1,55 @@
+// FFTW3 (single precision) transforms. Plans are made once per size for the whole process and
+// shared; each transform object owns its own aligned work buffers.
+#pragma once
+
+#include <complex>
+
+namespace featurescope {
+
+/// A real <-> half-complex transform of size n (any n >= 1, odd included): numpy's rfft/irfft
+/// without normalisation. Construction is cheap after the first object of a size (the plan is
+/// cached; FFTW's planner is not thread-safe, so that is guarded). One object must not be used by
+/// two threads at once: give each worker thread its own object.
+class RealFft {
+public:
+    explicit RealFft(int n);
+    ~RealFft();
+    RealFft(const RealFft&) = delete;
+    RealFft& operator=(const RealFft&) = delete;
+
+    int size() const { return n_; }
+    int bins() const { return n_ / 2 + 1; }
+
+    /// in: n reals; out: n/2+1 complex values.
+    void forward(const float* in, std::complex<float>* out);
+    /// in: n/2+1 complex values (imaginary parts of DC and, for even n, Nyquist are ignored);
+    /// out: n reals, *not* divided by n (numpy's irfft divides; callers scale).
+    void inverse(const std::complex<float>* in, float* out);
+
+private:
+    int n_;
+    float* real_;
+    std::complex<float>* spectrum_;
+    void* forward_plan_;
+    void* inverse_plan_;
+};
+
+/// A complex forward transform of size n (numpy's fft, unnormalised); same rules as RealFft.
+class ComplexFft {
+public:
+    explicit ComplexFft(int n);
+    ~ComplexFft();
+    ComplexFft(const ComplexFft&) = delete;
+    ComplexFft& operator=(const ComplexFft&) = delete;
+
+    int size() const { return n_; }
+    void forward(const std::complex<float>* in, std::complex<float>* out);
+
+private:
+    int n_;
+    std::complex<float>* in_;
+    std::complex<float>* out_;
+    void* plan_;
+};
+
+} // namespace featurescope

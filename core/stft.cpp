@@ -1,0 +1,123 @@
+#include "core/stft.h"
+
+#include "core/fft.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace featurescope {
+
+void StftParams::validate() const {
+    if (n_fft <= 0) throw std::invalid_argument("n_fft must be > 0, got " + std::to_string(n_fft));
+    if (hop_length < 0)
+        throw std::invalid_argument("hop_length must be > 0, got " + std::to_string(hop_length));
+    if (windowLength() > n_fft || windowLength() <= 0)
+        throw std::invalid_argument("win_length must satisfy 0 < win_length <= n_fft, got " +
+                                    std::to_string(win_length));
+    if (hopLength() <= 0) throw std::invalid_argument("hop_length must be > 0");
+}
+
+Eigen::ArrayXf hannWindow(int win_length, int n_fft) {
+    Eigen::ArrayXf window = Eigen::ArrayXf::Zero(n_fft);
+    const int left = (n_fft - win_length) / 2;
+    for (int n = 0; n < win_length; ++n)
+        window[left + n] =
+            float(0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * double(n) / double(win_length)));
+    return window;
+}
+
+Eigen::Index frameCount(Eigen::Index length, const StftParams& params) {
+    const Eigen::Index padded = length + (params.center ? 2 * (params.n_fft / 2) : 0);
+    if (padded < params.n_fft) return 0;
+    return 1 + (padded - params.n_fft) / params.hopLength();
+}
+
+ComplexSpectrogram stft(const Eigen::ArrayXf& y, const StftParams& params) {
+    params.validate();
+    const int n_fft = params.n_fft;
+    const int hop = params.hopLength();
+    const Eigen::Index n_frames = frameCount(y.size(), params);
+    if (n_frames < 1)
+        throw std::invalid_argument("stft: the signal (" + std::to_string(y.size()) +
+                                    " samples) is shorter than n_fft=" + std::to_string(n_fft) +
+                                    " even after padding");
+    const Eigen::ArrayXf window = hannWindow(params.windowLength(), n_fft);
+    const Eigen::Index pad = params.center ? n_fft / 2 : 0;
+    const Eigen::Index n = y.size();
+
+    RealFft fft(n_fft);
+    ComplexSpectrogram out(fft.bins(), n_frames);
+    std::vector<float> frame(size_t(n_fft), 0.0f);
+    for (Eigen::Index t = 0; t < n_frames; ++t) {
+        // Sample index of the frame's first element in the unpadded signal.
+        const Eigen::Index start = t * hop - pad;
+        if (start >= 0 && start + n_fft <= n) {
+            for (int i = 0; i < n_fft; ++i) frame[size_t(i)] = y[start + i] * window[i];
+        } else {
+            for (int i = 0; i < n_fft; ++i) {
+                const Eigen::Index s = start + i;
+                frame[size_t(i)] = (s >= 0 && s < n) ? y[s] * window[i] : 0.0f;
+            }
+        }
+        fft.forward(frame.data(), out.col(t).data());
+    }
+    return out;
+}
+
+Eigen::ArrayXXf stftMagnitude(const Eigen::ArrayXf& y, const StftParams& params) {
+    return stft(y, params).abs();
+}
+
+Eigen::ArrayXf istft(const ComplexSpectrogram& stft_matrix, const StftParams& params,
+                     std::optional<Eigen::Index> length) {
+    const int n_fft = int(2 * (stft_matrix.rows() - 1));
+    StftParams p = params;
+    p.n_fft = n_fft;
+    p.validate();
+    const int hop = p.hopLength();
+    const Eigen::Index pad = p.center ? n_fft / 2 : 0;
+
+    Eigen::Index n_frames = stft_matrix.cols();
+    if (length) {
+        const Eigen::Index padded = *length + 2 * pad;
+        n_frames = std::min<Eigen::Index>(n_frames, (padded + hop - 1) / hop);
+    }
+    const Eigen::ArrayXf window = hannWindow(p.windowLength(), n_fft);
+    const Eigen::Index full = n_fft + Eigen::Index(hop) * std::max<Eigen::Index>(n_frames - 1, 0);
+    Eigen::ArrayXf signal = Eigen::ArrayXf::Zero(full);
+    Eigen::ArrayXf norm = Eigen::ArrayXf::Zero(full);
+    const Eigen::ArrayXf window_sq = window.square();
+
+    RealFft fft(n_fft);
+    std::vector<float> frame(static_cast<size_t>(n_fft));
+    const float scale = 1.0f / float(n_fft);
+    for (Eigen::Index t = 0; t < n_frames; ++t) {
+        fft.inverse(stft_matrix.col(t).data(), frame.data());
+        const Eigen::Index at = t * hop;
+        for (int i = 0; i < n_fft; ++i) {
+            signal[at + i] += frame[size_t(i)] * scale * window[i];
+            norm[at + i] += window_sq[i];
+        }
+    }
+    const Eigen::Index out_length = length ? *length : full - 2 * pad;
+    Eigen::ArrayXf y = Eigen::ArrayXf::Zero(std::max<Eigen::Index>(out_length, 0));
+    const float tiny = std::numeric_limits<float>::min();
+    for (Eigen::Index i = 0; i < y.size() && i + pad < full; ++i) {
+        const float w = norm[i + pad];
+        y[i] = w > tiny ? signal[i + pad] / w : signal[i + pad];
+    }
+    return y;
+}
+
+Eigen::ArrayXd fftFrequencies(double sr, int n_fft) {
+    Eigen::ArrayXd f(n_fft / 2 + 1);
+    for (Eigen::Index k = 0; k < f.size(); ++k) f[k] = double(k) * sr / double(n_fft);
+    return f;
+}
+
+} // namespace featurescope
