@@ -88,6 +88,8 @@ inline std::function<Comparison(Input&)> fixed(Metric metric, double bound) {
 // owns it (outputs_<family>.cpp).
 const Eigen::ArrayXXcf& stftOf(Input&);        ///< stft(y) with librosa defaults (outputs_stft.cpp)
 const Eigen::ArrayXXf& stftMagnitudeOf(Input&); ///< |stft(y)| (outputs_stft.cpp)
+const Eigen::ArrayXf& harmonicOf(Input&);   ///< librosa.effects.harmonic(y) (outputs_hpss.cpp)
+const Eigen::ArrayXf& percussiveOf(Input&); ///< librosa.effects.percussive(y) (outputs_hpss.cpp)
 
 // One function per family; each lives in its own outputs_*.cpp and is called by registry.cpp.
 void registerAudioOutputs(Registry&);
