@@ -21,7 +21,10 @@ namespace {
 constexpr sf_count_t kBlockFrames = 1 << 16;
 
 Eigen::Index resampledLength(Eigen::Index n, double orig_sr, double target_sr) {
-    return static_cast<Eigen::Index>(std::ceil(static_cast<double>(n) * target_sr / orig_sr));
+    // librosa computes ceil(n * ratio) with ratio rounded first: 220500 * (12000 / 44100) is
+    // 60000.00000000001 in doubles, so its length is 60001, and so is ours.
+    const double ratio = target_sr / orig_sr;
+    return static_cast<Eigen::Index>(std::ceil(static_cast<double>(n) * ratio));
 }
 
 void checkReadable(const std::filesystem::path& path) {
@@ -58,7 +61,8 @@ SoxrPtr makeResampler(double orig_sr, double target_sr, unsigned channels) {
 /// never copied more than a constant number of times.
 class FrameSink {
 public:
-    FrameSink(Eigen::Index channels, Eigen::Index expected) : data_(channels, expected) {}
+    FrameSink(Eigen::Index channels, Eigen::Index expected)
+        : data_(channels, expected) {}
 
     void append(const float* interleaved, Eigen::Index frames) {
         if (used_ + frames > data_.cols())
@@ -104,8 +108,8 @@ Audio load(const std::filesystem::path& path, const LoadOptions& options) {
         throw AudioError(path, "offset lies beyond the end of the audio");
 
     // soundfile reads at most the frames the header declares, and at most `duration` of them.
-    sf_count_t limit = (info.frames > 0 && info.frames < SF_COUNT_MAX) ? info.frames - start
-                                                                      : SF_COUNT_MAX;
+    sf_count_t limit =
+        (info.frames > 0 && info.frames < SF_COUNT_MAX) ? info.frames - start : SF_COUNT_MAX;
     if (options.duration)
         limit = std::min<sf_count_t>(limit, static_cast<sf_count_t>(*options.duration * native_sr));
 
@@ -114,8 +118,8 @@ Audio load(const std::filesystem::path& path, const LoadOptions& options) {
     const bool resampling = options.sr && *options.sr != native_sr;
     const double out_sr = resampling ? *options.sr : native_sr;
     const Eigen::Index expected_in = limit == SF_COUNT_MAX ? kBlockFrames : limit;
-    FrameSink sink(out_channels, resampling ? resampledLength(expected_in, native_sr, out_sr) + 64
-                                            : expected_in);
+    FrameSink sink(out_channels,
+                   resampling ? resampledLength(expected_in, native_sr, out_sr) + 64 : expected_in);
 
     SoxrPtr resampler;
     if (resampling) resampler = makeResampler(native_sr, out_sr, unsigned(out_channels));
@@ -150,7 +154,8 @@ Audio load(const std::filesystem::path& path, const LoadOptions& options) {
         if (options.mono && in_channels > 1) {
             for (sf_count_t i = 0; i < got; ++i) {
                 float sum = 0.0f;
-                for (int c = 0; c < in_channels; ++c) sum += block[size_t(i * in_channels + c)];
+                for (int c = 0; c < in_channels; ++c)
+                    sum += block[size_t(i * in_channels + c)];
                 mixed[size_t(i)] = sum / float(in_channels);
             }
             feed(mixed.data(), size_t(got));

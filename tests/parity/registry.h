@@ -21,7 +21,8 @@ namespace parity {
 class Input {
 public:
     Input(std::filesystem::path path, std::optional<double> manifest_sr)
-        : path_(std::move(path)), manifest_sr_(manifest_sr) {}
+        : path_(std::move(path))
+        , manifest_sr_(manifest_sr) {}
 
     const std::filesystem::path& path() const { return path_; }
 
@@ -86,9 +87,9 @@ inline std::function<Comparison(Input&)> fixed(Metric metric, double bound) {
 
 // Intermediates shared between families, memoised per input; each is defined by the family that
 // owns it (outputs_<family>.cpp).
-const Eigen::ArrayXXcf& stftOf(Input&);        ///< stft(y) with librosa defaults (outputs_stft.cpp)
+const Eigen::ArrayXXcf& stftOf(Input&); ///< stft(y) with librosa defaults (outputs_stft.cpp)
 const Eigen::ArrayXXf& stftMagnitudeOf(Input&); ///< |stft(y)| (outputs_stft.cpp)
-const Eigen::ArrayXf& harmonicOf(Input&);   ///< librosa.effects.harmonic(y) (outputs_hpss.cpp)
+const Eigen::ArrayXf& harmonicOf(Input&);       ///< librosa.effects.harmonic(y) (outputs_hpss.cpp)
 const Eigen::ArrayXf& percussiveOf(Input&); ///< librosa.effects.percussive(y) (outputs_hpss.cpp)
 
 // One function per family; each lives in its own outputs_*.cpp and is called by registry.cpp.

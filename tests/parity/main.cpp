@@ -1,0 +1,191 @@
+// featurescope-parity DIR [FILTER]: computes every output that DIR/manifest.json names, for every
+// input in DIR, and compares it with librosa's .npy under the reference README's bounds. One
+// line per output: name, metric, value, bound, PASS / FAIL / ERROR / not yet / unknown.
+// Exit status: 0 when nothing failed, 1 otherwise, 2 on a usage error.
+#include "metrics.h"
+#include "registry.h"
+
+#include "core/audio.h"
+#include "core/highlight.h"
+#include "core/npy.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Tally {
+    int passed = 0, failed = 0, not_yet = 0, unknown = 0;
+};
+
+void printLine(const std::string& name, const std::string& metric, const std::string& value,
+               const std::string& bound, const std::string& status, const std::string& detail) {
+    std::printf("%-30s %-12s %-12s %-14s %-8s %s\n", name.c_str(), metric.c_str(), value.c_str(),
+                bound.c_str(), status.c_str(), detail.c_str());
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s)
+        c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+/// Finds the input an output prefix names: "chords" -> chords.wav (a .wav is preferred when
+/// several files share the stem), "chords_flac" -> chords.flac, "drums_mp3" -> drums.mp3.
+std::optional<std::string> inputFor(const std::string& prefix, const QJsonObject& inputs) {
+    std::optional<std::string> by_stem;
+    for (auto it = inputs.begin(); it != inputs.end(); ++it) {
+        const std::string file = it.key().toStdString();
+        const fs::path p(file);
+        const std::string stem = p.stem().string();
+        const std::string ext = lower(p.extension().string());
+        if (!ext.empty() && prefix == stem + "_" + ext.substr(1)) return file;
+        if (stem == prefix && (!by_stem || ext == ".wav")) by_stem = file;
+    }
+    return by_stem;
+}
+
+std::string formatValue(double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.3e", v);
+    return buffer;
+}
+
+void checkOutput(const std::string& name, parity::Input* input, const fs::path& reference_path,
+                 const parity::Registry& registry, Tally& tally) {
+    const auto dot = name.find('.');
+    const std::string suffix = name.substr(dot + 1);
+    const parity::OutputKind* kind = registry.find(suffix);
+    if (!kind) {
+        printLine(name, "-", "-", "-", "unknown", "no output kind '" + suffix + "'");
+        ++tally.unknown;
+        return;
+    }
+    if (!kind->compute) {
+        printLine(name, "-", "-", "-", "not yet", "");
+        ++tally.not_yet;
+        return;
+    }
+    if (!input) {
+        printLine(name, "-", "-", "-", "ERROR", "its input file is not in the folder");
+        ++tally.failed;
+        return;
+    }
+    try {
+        const Eigen::ArrayXXf reference = featurescope::readNpy(reference_path);
+        const Eigen::ArrayXXf ours = kind->compute(*input);
+        const parity::Verdict v = parity::compare(kind->comparison(*input), ours, reference);
+        printLine(name, v.metric, formatValue(v.value), v.bound, v.pass ? "PASS" : "FAIL",
+                  v.detail);
+        v.pass ? ++tally.passed : ++tally.failed;
+    } catch (const std::exception& e) {
+        printLine(name, "-", "-", "-", "ERROR", e.what());
+        ++tally.failed;
+    }
+}
+
+/// The manifest's `highlight` section: {input: {seconds: {start_frame, start_s}}}.
+void checkHighlights(const QJsonObject& highlights, const fs::path& dir, Tally& tally) {
+    for (auto file = highlights.begin(); file != highlights.end(); ++file) {
+        if (!file.value().isObject()) continue; // the "definition" text
+        const std::string input = file.key().toStdString();
+        const QJsonObject cases = file.value().toObject();
+        for (auto c = cases.begin(); c != cases.end(); ++c) {
+            const std::string name = "highlight " + input + " " + c.key().toStdString() + "s";
+            try {
+                const auto audio = featurescope::load(dir / input);
+                featurescope::HighlightParams params;
+                params.seconds = std::stod(c.key().toStdString());
+                const Eigen::ArrayXd scores =
+                    featurescope::highlightScores(audio.mono(), audio.sr, params);
+                const auto found = featurescope::findHighlight(audio.mono(), audio.sr, params);
+                const auto expected = Eigen::Index(c.value().toObject()["start_frame"].toInt());
+                bool pass = found.start_frame == expected;
+                std::string detail = "start frame " + std::to_string(found.start_frame) +
+                                     ", reference " + std::to_string(expected);
+                if (!pass && expected >= 0 && expected < scores.size()) {
+                    // A float tie: the reference's start scores within 1e-6 of ours.
+                    const double best = scores[found.start_frame];
+                    const double theirs = scores[expected];
+                    pass = std::abs(best - theirs) <= 1e-6 * std::abs(best);
+                    if (pass) detail += " (a float tie)";
+                }
+                printLine(name, "frame", std::to_string(found.start_frame),
+                          std::to_string(expected), pass ? "PASS" : "FAIL", detail);
+                pass ? ++tally.passed : ++tally.failed;
+            } catch (const std::exception& e) {
+                printLine(name, "-", "-", "-", "ERROR", e.what());
+                ++tally.failed;
+            }
+        }
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || argc > 3) {
+        std::fprintf(stderr, "usage: featurescope-parity DIR [FILTER]\n"
+                             "  DIR holds manifest.json, the inputs and librosa's .npy outputs;\n"
+                             "  FILTER keeps only outputs whose name contains it.\n");
+        return 2;
+    }
+    const fs::path dir = argv[1];
+    const std::string filter = argc == 3 ? argv[2] : "";
+    QFile file(QString::fromStdString((dir / "manifest.json").string()));
+    if (!file.open(QIODevice::ReadOnly)) {
+        std::fprintf(stderr, "%s: cannot read manifest.json\n", dir.c_str());
+        return 2;
+    }
+    QJsonParseError error{};
+    const QJsonObject manifest = QJsonDocument::fromJson(file.readAll(), &error).object();
+    if (error.error != QJsonParseError::NoError) {
+        std::fprintf(stderr, "%s/manifest.json: %s\n", dir.c_str(),
+                     error.errorString().toStdString().c_str());
+        return 2;
+    }
+    parity::Registry registry;
+    parity::registerAllOutputs(registry);
+
+    const QJsonObject inputs = manifest["inputs"].toObject();
+    const QJsonObject outputs = manifest["outputs"].toObject();
+    // Group outputs by input so each input's intermediates are computed once, then freed.
+    std::map<std::string, std::vector<std::string>> by_prefix;
+    for (auto it = outputs.begin(); it != outputs.end(); ++it) {
+        const std::string name = it.key().toStdString();
+        if (name.find(filter) == std::string::npos) continue;
+        const auto dot = name.find('.');
+        if (dot == std::string::npos) continue;
+        by_prefix[name.substr(0, dot)].push_back(name);
+    }
+    std::printf("%-30s %-12s %-12s %-14s %-8s %s\n", "output", "metric", "value", "bound", "result",
+                "detail");
+    Tally tally;
+    for (const auto& [prefix, names] : by_prefix) {
+        std::unique_ptr<parity::Input> input;
+        if (const auto file_name = inputFor(prefix, inputs);
+            file_name && fs::exists(dir / *file_name)) {
+            const auto declared = inputs[QString::fromStdString(*file_name)].toObject()["sr"];
+            input = std::make_unique<parity::Input>(
+                dir / *file_name,
+                declared.isDouble() ? std::optional<double>(declared.toDouble()) : std::nullopt);
+        }
+        for (const auto& name : names)
+            checkOutput(name, input.get(), dir / (name + ".npy"), registry, tally);
+    }
+    if (std::string("highlight").find(filter) != std::string::npos || filter.empty())
+        checkHighlights(manifest["highlight"].toObject(), dir, tally);
+
+    std::printf("\n%d not yet, %d unknown\n", tally.not_yet, tally.unknown);
+    std::printf("%d passed, %d failed\n", tally.passed, tally.failed);
+    return tally.failed == 0 ? 0 : 1;
+}
