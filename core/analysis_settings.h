@@ -1,0 +1,129 @@
+// AnalysisSettings: every parameter of the pipeline, with librosa's names and defaults.
+#pragma once
+
+#include "core/crop.h"
+#include "core/routing.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace featurescope {
+
+/// Which outputs the pipeline computes. The STFT, its magnitude and the crop are always computed;
+/// a feature off here is absent from the Analysis (its accessor returns an empty matrix). The
+/// defaults compute everything.
+struct FeatureSelection {
+    bool mel = true;               ///< melspectrogram and mel_db
+    bool mfcc = true;              ///< mfcc, mfcc_0 .. mfcc_{n_mfcc-1}
+    bool mfcc_delta = false;       ///< delta(mfcc), mfcc_delta_0 ..; off by default
+    bool spectral = true;          ///< spectral_centroid, _bandwidth, _rolloff, _flatness
+    bool spectral_contrast = true; ///< spectral_contrast_0 .. _6
+    bool rms = true;               ///< rms
+    bool zcr = true;               ///< zero_crossing_rate
+    bool chroma_stft = true;       ///< chroma_C .. chroma_B
+    bool cqt = true;               ///< |cqt| (display) and cqt_db
+    bool chroma_cqt = true;        ///< chroma_cqt_C .. chroma_cqt_B
+    bool tonnetz = true;           ///< tonnetz_0 .. tonnetz_5
+    bool hpss = true;              ///< harmonic / percussive layers (forced on if routing needs it)
+    bool onset_strength = true;    ///< onset_strength
+    bool tempo = true;             ///< tempo (bpm)
+    bool beats = true;             ///< beat frames (beat_track)
+    bool tempogram = true;         ///< tempogram (autocorrelation)
+
+    bool operator==(const FeatureSelection&) const = default;
+    /// Nothing but the STFT.
+    static FeatureSelection none();
+    /// Comma-separated names above ("mel,mfcc,chroma_stft"), or "all". Throws
+    /// std::invalid_argument naming an unknown feature.
+    static FeatureSelection parse(std::string_view text);
+    std::string toString() const;
+};
+
+/// How mel_db (and stft_db) are referenced: librosa's `ref=np.max` (the default view) or
+/// `ref=1.0` (absolute dB, the Keras compute_melgram input).
+enum class DbRef { max, one };
+
+/// Every parameter of runAnalysis. Names and defaults are librosa 0.10.2's.
+struct AnalysisSettings {
+    // --- signal ---------------------------------------------------------------------------
+    /// target sampling rate in Hz (sr > 0); the track is resampled (soxr_hq). The default is 22050.
+    double sr = 22050.0;
+
+    // --- stft -----------------------------------------------------------------------------
+    /// FFT length (n_fft > 0). The default is 2048.
+    int n_fft = 2048;
+    /// samples between frames (hop_length > 0). The default is 512.
+    int hop_length = 512;
+
+    // --- mel ------------------------------------------------------------------------------
+    /// mel bands (n_mels > 0). The default is 128.
+    int n_mels = 128;
+    /// lowest mel frequency in Hz (0 <= mel_fmin < mel_fmax). librosa's `fmin` of
+    /// melspectrogram; the default is 0.
+    double mel_fmin = 0.0;
+    /// highest mel frequency in Hz; unset means sr / 2 (librosa's fmax=None).
+    std::optional<double> mel_fmax;
+    /// HTK mel scale instead of Slaney's. The default is false.
+    bool htk = false;
+    /// power_to_db ref for mel_db and amplitude_to_db ref for stft_db. The default is np.max.
+    DbRef db_ref = DbRef::max;
+    /// dB floor below the peak (top_db >= 0); unset means no floor (top_db=None). The default
+    /// is 80.
+    std::optional<double> top_db = 80.0;
+
+    // --- mfcc -----------------------------------------------------------------------------
+    /// cepstral coefficients (n_mfcc > 0). The default is 20.
+    int n_mfcc = 20;
+
+    // --- cqt ------------------------------------------------------------------------------
+    /// lowest CQT frequency in Hz (fmin > 0). librosa's `fmin` of cqt; the default is C1 =
+    /// 32.70319566257483 Hz.
+    double fmin = 32.70319566257483;
+    /// CQT bins (n_bins > 0). The default is 84 (7 octaves).
+    int n_bins = 84;
+    /// CQT bins per octave (bins_per_octave > 0). The default is 12.
+    int bins_per_octave = 12;
+
+    // --- chroma ---------------------------------------------------------------------------
+    /// chroma bins (n_chroma > 0). The default is 12.
+    int n_chroma = 12;
+    /// tuning deviation in fractions of a bin (-0.5 <= tuning < 0.5); unset means estimated
+    /// from the signal (librosa's tuning=None). The default is unset.
+    std::optional<double> tuning;
+
+    // --- hpss -----------------------------------------------------------------------------
+    /// median filter length in frames / bins (kernel_size > 0). The default is 31.
+    int kernel_size = 31;
+    /// mask margin (margin >= 1). The default is 1.
+    double margin = 1.0;
+
+    // --- what, from where, which part -----------------------------------------------------
+    FeatureSelection features;
+    Routing routing;
+    /// The crop the summary and the exports describe. The default is none (the whole track).
+    CropPolicy crop;
+    /// Analyse only the cropped signal (zero-padded to the crop's length), as Keras's
+    /// compute_melgram and the GTZAN tutorials do, instead of the whole track. Every output then
+    /// has the crop's frame count. The default is false (the GUI analyses the whole track).
+    bool crop_signal = false;
+
+    // --- execution ------------------------------------------------------------------------
+    /// worker threads for independent stages (>= 1); 0 means every core. The default is 0.
+    /// Does not change any number.
+    int threads = 0;
+
+    bool operator==(const AnalysisSettings&) const = default;
+    /// Throws std::invalid_argument stating the first broken rule.
+    void validate() const;
+
+    /// librosa's defaults (this struct's defaults).
+    static AnalysisSettings librosaPreset();
+    /// The Keras compute_melgram input: sr 12000, n_fft 512, hop 256, 96 mel bands, dB re 1.0,
+    /// the centre 29.12 s (crop_signal on).
+    static AnalysisSettings kerasMelgramPreset();
+    /// "librosa" or "keras-melgram". Throws std::invalid_argument for another name.
+    static AnalysisSettings preset(std::string_view name);
+};
+
+} // namespace featurescope
