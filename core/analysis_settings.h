@@ -42,7 +42,7 @@ struct FeatureSelection {
 
 /// How mel_db (and stft_db) are referenced: librosa's `ref=np.max` (the default view) or
 /// `ref=1.0` (absolute dB, the Keras compute_melgram input).
-enum class DbRef { max, one };
+enum class DbReference { max, one };
 
 /// Every parameter of runAnalysis. Names and defaults are librosa 0.10.2's.
 struct AnalysisSettings {
@@ -67,7 +67,7 @@ struct AnalysisSettings {
     /// HTK mel scale instead of Slaney's. The default is false.
     bool htk = false;
     /// power_to_db ref for mel_db and amplitude_to_db ref for stft_db. The default is np.max.
-    DbRef db_ref = DbRef::max;
+    DbReference db_ref = DbReference::max;
     /// dB floor below the peak (top_db >= 0); unset means no floor (top_db=None). The default
     /// is 80.
     std::optional<double> top_db = 80.0;
