@@ -26,15 +26,17 @@ struct PiptrackParams {
     int win_length = 0;
     /// centre the frames (zero padding by n_fft / 2) when computing the STFT from y. Default true.
     bool center = true;
-    /// lower frequency cutoff in Hz (fmin > 0; negative values are clipped to 0 like librosa).
-    /// The default is 150.0.
+    /// lower frequency cutoff in Hz, inclusive (0 <= fmin < fmax). The default is 150.0.
     double fmin = 150.0;
-    /// upper frequency cutoff in Hz, exclusive (fmax > 0; clipped to sr / 2). Default 4000.0.
+    /// upper frequency cutoff in Hz, exclusive (fmax > fmin; clipped to sr / 2 as in librosa).
+    /// The default is 4000.0.
     double fmax = 4000.0;
-    /// a bin is a pitch candidate when S > threshold * ref (0 < threshold < 1). Default 0.1.
+    /// a bin is a pitch candidate when S > threshold * max(frame) (0 <= threshold, finite;
+    /// librosa's range is (0, 1)). The default is 0.1.
     double threshold = 0.1;
-    /// the reference magnitude: nullopt (the default) is librosa's np.max, the maximum of each
-    /// frame; a value is used as a fixed reference (its absolute value, as librosa does).
+    /// the reference magnitude: nullopt (the default) is librosa's np.max, so a bin qualifies
+    /// when S > threshold * max(frame); a value (finite) is, as in librosa, used directly as
+    /// the fixed level |ref| that S must exceed, and threshold is then ignored.
     std::optional<double> ref;
 
     /// Throws std::invalid_argument stating the broken rule.
