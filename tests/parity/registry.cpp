@@ -62,6 +62,7 @@ void registerAllOutputs(Registry& registry) {
     registerPlannedOutputs(registry);
     registerAudioOutputs(registry);
     registerStftOutputs(registry);
+    registerChromaOutputs(registry);
 }
 
 } // namespace parity

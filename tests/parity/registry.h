@@ -95,6 +95,7 @@ const Eigen::ArrayXf& percussiveOf(Input&); ///< librosa.effects.percussive(y) (
 // One function per family; each lives in its own outputs_*.cpp and is called by registry.cpp.
 void registerAudioOutputs(Registry&);
 void registerStftOutputs(Registry&);
+void registerChromaOutputs(Registry&);
 void registerAllOutputs(Registry&);
 
 } // namespace parity
