@@ -63,6 +63,7 @@ void registerAllOutputs(Registry& registry) {
     registerAudioOutputs(registry);
     registerStftOutputs(registry);
     registerChromaOutputs(registry);
+    registerCqtOutputs(registry);
 }
 
 } // namespace parity

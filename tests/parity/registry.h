@@ -96,6 +96,7 @@ const Eigen::ArrayXf& percussiveOf(Input&); ///< librosa.effects.percussive(y) (
 void registerAudioOutputs(Registry&);
 void registerStftOutputs(Registry&);
 void registerChromaOutputs(Registry&);
+void registerCqtOutputs(Registry&);
 void registerAllOutputs(Registry&);
 
 } // namespace parity
