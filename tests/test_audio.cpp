@@ -1,0 +1,145 @@
+// core/audio: librosa.load semantics and clear errors for files that can't be read.
+#include "core/audio.h"
+#include "core/npy.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+
+using namespace featurescope;
+
+namespace {
+const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
+
+void writeBytes(const std::filesystem::path& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+std::string readBytes(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+/// Asserts that loading `path` throws an AudioError whose message names the file.
+void expectAudioError(const std::filesystem::path& path) {
+    try {
+        load(path);
+        QFAIL(qPrintable("no error for " + QString::fromStdString(path.string())));
+    } catch (const AudioError& e) {
+        QVERIFY2(std::string(e.what()).find(path.string()) != std::string::npos, e.what());
+        QVERIFY(!e.reason().empty());
+    }
+}
+} // namespace
+
+class TestAudio : public QObject {
+    Q_OBJECT
+private slots:
+    void wavEqualsLibrosa() {
+        const Audio audio = load(kReference / "chords.wav");
+        const Eigen::ArrayXXf ref = readNpy(kReference / "chords.y.npy");
+        QCOMPARE(audio.sr, 22050.0);
+        QCOMPARE(audio.samples.cols(), ref.cols());
+        QVERIFY((audio.samples - ref).abs().maxCoeff() <= 1e-6f);
+    }
+
+    void stereoKeepsChannelsAndDownmixesByMean() {
+        LoadOptions native;
+        native.sr = std::nullopt;
+        native.mono = false;
+        const Audio stereo = load(kReference / "stereo44k.wav", native);
+        QCOMPARE(stereo.channels(), Eigen::Index(2));
+        QCOMPARE(stereo.sr, 44100.0);
+        native.mono = true;
+        const Audio mono = load(kReference / "stereo44k.wav", native);
+        const Eigen::ArrayXf mean = (stereo.samples.row(0) + stereo.samples.row(1)).transpose() / 2;
+        QVERIFY((mono.mono() - mean).abs().maxCoeff() <= 1e-7f);
+    }
+
+    void offsetAndDurationCutTheSignal() {
+        const Audio whole = load(kReference / "chords.wav");
+        LoadOptions part;
+        part.offset = 1.0;
+        part.duration = 2.0;
+        const Audio cut = load(kReference / "chords.wav", part);
+        QCOMPARE(cut.length(), Eigen::Index(44100));
+        QVERIFY((cut.samples - whole.samples.middleCols(22050, 44100)).abs().maxCoeff() == 0.0f);
+    }
+
+    void resampledLengthIsLibrosas() {
+        // librosa: ceil(n * (target / orig)), with the ratio rounded first.
+        const Eigen::ArrayXf y = Eigen::ArrayXf::Random(220500);
+        QCOMPARE(resample(y, 44100, 12000).size(), Eigen::Index(60001));
+        QCOMPARE(resample(y, 44100, 22050).size(), Eigen::Index(110250));
+        QCOMPARE(resample(y, 22050, 22050).size(), Eigen::Index(220500));
+    }
+
+    void resamplingKeepsATone() {
+        const int n = 44100;
+        Eigen::ArrayXf y(n);
+        for (int i = 0; i < n; ++i)
+            y[i] = float(std::sin(2 * M_PI * 440.0 * i / 44100.0));
+        const Eigen::ArrayXf down = resample(y, 44100, 22050);
+        // Away from the edges the 440 Hz tone survives with its amplitude.
+        const float peak = down.segment(2000, 18000).abs().maxCoeff();
+        QVERIFY(std::abs(peak - 1.0f) < 0.01f);
+    }
+
+    void silenceLoadsAsZeros() {
+        QTemporaryDir dir;
+        const std::filesystem::path silent = dir.filePath("silence.wav").toStdString();
+        // Re-use the reference file's header with zeroed samples.
+        std::string bytes = readBytes(kReference / "tiny.wav");
+        const auto data = bytes.find("data");
+        QVERIFY(data != std::string::npos);
+        std::fill(bytes.begin() + std::ptrdiff_t(data + 8), bytes.end(), '\0');
+        writeBytes(silent, bytes);
+        const Audio audio = load(silent);
+        QCOMPARE(audio.length(), Eigen::Index(1000));
+        QVERIFY(audio.samples.isFinite().all());
+        QCOMPARE(audio.samples.abs().maxCoeff(), 0.0f);
+    }
+
+    void unreadableFilesAreNamedWithAReason() {
+        QTemporaryDir dir;
+        const std::filesystem::path root = dir.path().toStdString();
+        expectAudioError(root / "missing.wav");
+        std::filesystem::create_directory(root / "folder.mp3");
+        expectAudioError(root / "folder.mp3");
+        writeBytes(root / "empty.wav", "");
+        expectAudioError(root / "empty.wav");
+        std::string noise(4096, '\0');
+        for (size_t i = 0; i < noise.size(); ++i)
+            noise[i] = char((i * 7919u + 13u) % 251u);
+        writeBytes(root / "random.wav", noise);
+        expectAudioError(root / "random.wav");
+        writeBytes(root / "header_only.wav", readBytes(kReference / "chords.wav").substr(0, 20));
+        expectAudioError(root / "header_only.wav");
+    }
+
+    void truncatedMp3LoadsWhatIsThere() {
+        QTemporaryDir dir;
+        const std::filesystem::path cut = dir.filePath("cut.mp3").toStdString();
+        const std::string bytes = readBytes(kReference / "drums.mp3");
+        writeBytes(cut, bytes.substr(0, bytes.size() / 2));
+        const Audio audio = load(cut); // no hang, no crash: a shorter signal
+        QVERIFY(audio.length() > 0);
+        QVERIFY(audio.length() < 176400);
+        QVERIFY(audio.samples.isFinite().all());
+    }
+
+    void invalidParametersAreRefused() {
+        LoadOptions bad;
+        bad.sr = -1.0;
+        QVERIFY_THROWS_EXCEPTION(AudioError, load(kReference / "tiny.wav", bad));
+        bad = {};
+        bad.offset = -1.0;
+        QVERIFY_THROWS_EXCEPTION(AudioError, load(kReference / "tiny.wav", bad));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 resample(Eigen::ArrayXf(Eigen::ArrayXf::Zero(10)), 0, 1));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAudio)
+#include "test_audio.moc"

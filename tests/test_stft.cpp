@@ -1,0 +1,133 @@
+// core/stft: librosa.stft / istft semantics on the edge cases.
+#include "core/audio.h"
+#include "core/npy.h"
+#include "core/stft.h"
+
+#include <QtTest>
+
+#include <complex>
+#include <thread>
+
+using namespace featurescope;
+
+namespace {
+const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
+
+/// A direct DFT of one centred, zero-padded, windowed frame: the definition the FFT must meet.
+Eigen::ArrayXf directFrameMagnitude(const Eigen::ArrayXf& y, const StftParams& p, Eigen::Index t) {
+    const Eigen::ArrayXf window = hannWindow(p.windowLength(), p.n_fft);
+    const Eigen::Index start = t * p.hopLength() - (p.center ? p.n_fft / 2 : 0);
+    Eigen::ArrayXf mag(p.n_fft / 2 + 1);
+    for (int k = 0; k <= p.n_fft / 2; ++k) {
+        std::complex<double> sum = 0;
+        for (int i = 0; i < p.n_fft; ++i) {
+            const Eigen::Index s = start + i;
+            const double x = (s >= 0 && s < y.size()) ? double(y[s]) * window[i] : 0.0;
+            sum += x * std::polar(1.0, -2.0 * M_PI * k * i / p.n_fft);
+        }
+        mag[k] = float(std::abs(sum));
+    }
+    return mag;
+}
+
+Eigen::ArrayXf noise(Eigen::Index n) {
+    Eigen::ArrayXf y(n);
+    uint32_t state = 12345;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        state = state * 1664525u + 1013904223u;
+        y[i] = float(state >> 8) / float(1 << 24) - 0.5f;
+    }
+    return y;
+}
+
+void compareWithDirect(const Eigen::ArrayXf& y, const StftParams& p) {
+    const Eigen::ArrayXXf mag = stftMagnitude(y, p);
+    QCOMPARE(mag.rows(), Eigen::Index(p.n_fft / 2 + 1));
+    QCOMPARE(mag.cols(), frameCount(y.size(), p));
+    for (Eigen::Index t : {Eigen::Index(0), mag.cols() / 2, mag.cols() - 1}) {
+        const Eigen::ArrayXf expected = directFrameMagnitude(y, p, t);
+        const float err = (mag.col(t) - expected).abs().maxCoeff();
+        QVERIFY2(err <= 1e-4f * std::max(1.0f, expected.maxCoeff()),
+                 qPrintable(QString::number(err)));
+    }
+}
+} // namespace
+
+class TestStft : public QObject {
+    Q_OBJECT
+private slots:
+    void shorterThanNfftMatchesLibrosa() {
+        const Eigen::ArrayXXf ref = readNpy(kReference / "tiny.stft_mag.npy");
+        const Eigen::ArrayXXf ours = stftMagnitude(load(kReference / "tiny.wav").mono());
+        QCOMPARE(ours.rows(), ref.rows());
+        QCOMPARE(ours.cols(), ref.cols());
+        QVERIFY((ours - ref).matrix().norm() <= 1e-4 * ref.matrix().norm());
+    }
+
+    void silenceIsFiniteZero() {
+        const Eigen::ArrayXXcf S = stft(Eigen::ArrayXf::Zero(5000));
+        QVERIFY(S.abs().isFinite().all());
+        QCOMPARE(S.abs().maxCoeff(), 0.0f);
+        const Eigen::ArrayXf back = istft(S, {}, 5000);
+        QVERIFY(back.isFinite().all());
+        QCOMPARE(back.abs().maxCoeff(), 0.0f);
+    }
+
+    void singleClickIsFlatAtTheWindowValue() {
+        Eigen::ArrayXf y = Eigen::ArrayXf::Zero(8192);
+        y[4096] = 1.0f; // frame 8 is centred on it: |X_k| = w[n_fft/2] = 1 for every k
+        const Eigen::ArrayXXf mag = stftMagnitude(y);
+        QVERIFY((mag.col(8) - 1.0f).abs().maxCoeff() < 1e-6f);
+        QVERIFY(mag.col(0).maxCoeff() == 0.0f); // frames that don't reach the click are silent
+    }
+
+    void oddNfft() { compareWithDirect(noise(6000), StftParams{1023, 256, 0, true}); }
+
+    void winLengthShorterThanNfft() {
+        compareWithDirect(noise(6000), StftParams{2048, 512, 1000, true});
+        compareWithDirect(noise(6000), StftParams{1024, 128, 401, true});
+    }
+
+    void nonDefaultHops() {
+        for (int hop : {1, 100, 333, 2048, 4096}) {
+            StftParams p{2048, hop, 0, true};
+            QCOMPARE(stft(noise(7000), p).cols(), Eigen::Index(1 + 7000 / hop));
+        }
+        compareWithDirect(noise(7000), StftParams{512, 77, 0, false});
+    }
+
+    void istftInvertsStft() {
+        const Eigen::ArrayXf y = noise(30001);
+        for (StftParams p :
+             {StftParams{}, StftParams{1024, 256, 0, true}, StftParams{2048, 512, 1500, true}}) {
+            const Eigen::ArrayXf back = istft(stft(y, p), p, y.size());
+            QCOMPARE(back.size(), y.size());
+            QVERIFY((back - y).abs().maxCoeff() < 1e-4f);
+        }
+    }
+
+    void concurrentTransformsAgree() {
+        const Eigen::ArrayXf y = noise(50000);
+        const Eigen::ArrayXXcf serial = stft(y);
+        Eigen::ArrayXXcf a, b;
+        std::thread ta([&] { a = stft(y); });
+        std::thread tb([&] { b = stft(y); });
+        ta.join();
+        tb.join();
+        QVERIFY((a - serial).abs().maxCoeff() == 0.0f);
+        QVERIFY((b - serial).abs().maxCoeff() == 0.0f);
+    }
+
+    void invalidParametersAreRefused() {
+        const Eigen::ArrayXf y = noise(4096);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, stft(y, StftParams{0, 512, 0, true}));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, stft(y, StftParams{2048, -1, 0, true}));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, stft(y, StftParams{2048, 512, 4096, true}));
+        // Uncentred and shorter than n_fft: no frame at all.
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 stft(noise(100), StftParams{2048, 512, 0, false}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStft)
+#include "test_stft.moc"
