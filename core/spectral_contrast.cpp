@@ -1,0 +1,129 @@
+#include "core/spectral_contrast.h"
+
+#include "core/stft.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace featurescope {
+
+namespace {
+
+// The bins one band ranks: [begin, end), and how many of them its peak and valley average.
+struct Band {
+    Eigen::Index begin, end, q;
+};
+
+std::vector<Band> octaveBands(const Eigen::ArrayXd& freq, double sr,
+                              const SpectralContrastParams& params) {
+    const int n_bands = params.n_bands;
+    std::vector<double> edges(size_t(n_bands) + 2, 0.0);
+    for (int k = 1; k <= n_bands + 1; ++k)
+        edges[size_t(k)] = params.fmin * std::pow(2.0, k - 1);
+    for (int k = 0; k <= n_bands; ++k)
+        if (edges[size_t(k)] >= 0.5 * sr)
+            throw std::invalid_argument("Frequency band exceeds Nyquist. "
+                                        "Reduce either fmin or n_bands.");
+    const Eigen::Index n_bins = freq.size();
+    std::vector<Band> bands;
+    for (int k = 0; k <= n_bands; ++k) {
+        Eigen::Index lo = 0;
+        while (lo < n_bins && !(freq[lo] >= edges[size_t(k)]))
+            ++lo;
+        Eigen::Index hi = lo; // one past the last bin <= the upper edge
+        while (hi < n_bins && freq[hi] <= edges[size_t(k) + 1])
+            ++hi;
+        // librosa widens every band but the first by the bin below it, and the last one up to
+        // Nyquist; the bin count of that widened band sets q, though every band but the last
+        // then drops its top bin before ranking.
+        const Eigen::Index begin = k > 0 ? std::max<Eigen::Index>(lo - 1, 0) : lo;
+        const Eigen::Index end = k == n_bands ? n_bins : hi;
+        const double q = std::nearbyint(params.quantile * double(end - begin));
+        const Eigen::Index ranked_end = k < n_bands ? end - 1 : end;
+        // librosa would fail (or average nothing, giving NaN) here.
+        if (hi == lo || ranked_end <= begin)
+            throw std::invalid_argument("spectral contrast: band " + std::to_string(k) +
+                                        " holds too few frequency bins; use a longer n_fft or "
+                                        "a larger fmin");
+        bands.push_back({begin, ranked_end, std::max<Eigen::Index>(Eigen::Index(q), 1)});
+    }
+    return bands;
+}
+
+// Sums of the q smallest and of the q largest values (all of them when there are fewer).
+// A single pass with two short sorted lists: the lists are tiny (q is ~2% of a band), so this is
+// much cheaper than sorting the band.
+void extremeSums(const float* x, Eigen::Index n, Eigen::Index q, std::vector<float>& low,
+                 std::vector<float>& high, double& low_sum, double& high_sum, Eigen::Index& used) {
+    used = std::min(q, n);
+    low.assign(x, x + used);
+    high.assign(x, x + used);
+    std::sort(low.begin(), low.end());
+    std::sort(high.begin(), high.end(), std::greater<float>());
+    for (Eigen::Index i = used; i < n; ++i) {
+        const float v = x[i];
+        if (v < low.back()) {
+            auto it = std::upper_bound(low.begin(), low.end() - 1, v);
+            std::copy_backward(it, low.end() - 1, low.end());
+            *it = v;
+        }
+        if (v > high.back()) {
+            auto it = std::upper_bound(high.begin(), high.end() - 1, v, std::greater<float>());
+            std::copy_backward(it, high.end() - 1, high.end());
+            *it = v;
+        }
+    }
+    low_sum = 0.0;
+    high_sum = 0.0;
+    for (Eigen::Index i = 0; i < used; ++i) {
+        low_sum += double(low[size_t(i)]);
+        high_sum += double(high[size_t(i)]);
+    }
+}
+
+// librosa.power_to_db(x) with its defaults (ref 1.0, amin 1e-10, top_db 80), in float64 as
+// librosa runs it on its float64 peak and valley matrices.
+void powerToDbDouble(Eigen::ArrayXXd& x) {
+    x = 10.0 * x.max(1e-10).log10();
+    if (x.size() > 0) x = x.max(x.maxCoeff() - 80.0);
+}
+
+} // namespace
+
+Eigen::ArrayXXf spectralContrast(const Eigen::ArrayXXf& S, double sr,
+                                 const SpectralContrastParams& params, int n_fft) {
+    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));
+    if (params.n_bands < 1) throw std::invalid_argument("n_bands must be a positive integer");
+    if (!(params.quantile > 0.0 && params.quantile < 1.0))
+        throw std::invalid_argument("quantile must lie in the range (0, 1)");
+    if (!(params.fmin > 0.0)) throw std::invalid_argument("fmin must be a positive number");
+    const int n = n_fft / 2 + 1 == S.rows() ? n_fft : int(2 * (S.rows() - 1));
+    if (n <= 0) throw std::invalid_argument("S must have at least 2 frequency bins");
+    const std::vector<Band> bands = octaveBands(fftFrequencies(sr, n), sr, params);
+
+    const Eigen::Index n_rows = Eigen::Index(bands.size());
+    Eigen::ArrayXXd peak(n_rows, S.cols()), valley(n_rows, S.cols());
+    std::vector<float> low, high;
+    for (Eigen::Index t = 0; t < S.cols(); ++t) {
+        const float* frame = S.col(t).data();
+        for (Eigen::Index k = 0; k < n_rows; ++k) {
+            const Band& band = bands[size_t(k)];
+            double low_sum = 0.0, high_sum = 0.0;
+            Eigen::Index used = 0;
+            extremeSums(frame + band.begin, band.end - band.begin, band.q, low, high, low_sum,
+                        high_sum, used);
+            // librosa averages in float32; the rounding to float32 is kept.
+            valley(k, t) = double(float(low_sum / double(used)));
+            peak(k, t) = double(float(high_sum / double(used)));
+        }
+    }
+    if (params.linear) return (peak - valley).cast<float>();
+    powerToDbDouble(peak);
+    powerToDbDouble(valley);
+    return (peak - valley).cast<float>();
+}
+
+} // namespace featurescope
