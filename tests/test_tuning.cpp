@@ -1,0 +1,142 @@
+// core/tuning: librosa.piptrack, pitch_tuning and estimate_tuning.
+#include "core/audio.h"
+#include "core/chroma.h"
+#include "core/npy.h"
+#include "core/stft.h"
+#include "core/tuning.h"
+
+#include <QtTest>
+
+#include <cmath>
+
+using namespace featurescope;
+
+namespace {
+const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
+constexpr double kSr = 22050.0;
+
+Eigen::ArrayXf tone(double hz, double seconds = 2.0) {
+    Eigen::ArrayXf y(Eigen::Index(seconds * kSr));
+    for (Eigen::Index n = 0; n < y.size(); ++n)
+        y[n] = float(0.5 * std::sin(2.0 * M_PI * hz * double(n) / kSr));
+    return y;
+}
+
+/// The tuning estimate is the left edge of a histogram bin, so a true deviation d comes back
+/// within one resolution step of d.
+void verifyWithinResolution(double estimated, double expected, double resolution = 0.01) {
+    QVERIFY2(std::abs(estimated - expected) <= resolution + 1e-9,
+             qPrintable(QStringLiteral("estimated %1, expected %2").arg(estimated).arg(expected)));
+}
+} // namespace
+
+class TestTuning : public QObject {
+    Q_OBJECT
+private slots:
+    void silenceGivesZeroTuningAndNoPitches() {
+        const Eigen::ArrayXf y = Eigen::ArrayXf::Zero(Eigen::Index(kSr));
+        // librosa: no pitch survives, pitch_tuning warns about the empty set and returns 0.0
+        QCOMPARE(estimateTuning(y, kSr), 0.0);
+        const Pitches p = piptrack(y, kSr);
+        QVERIFY(p.pitches.allFinite() && p.magnitudes.allFinite());
+        QCOMPARE(p.pitches.abs().maxCoeff(), 0.0f);
+        QCOMPARE(p.magnitudes.abs().maxCoeff(), 0.0f);
+        QCOMPARE(pitchTuning(Eigen::ArrayXf()), 0.0);
+    }
+
+    void invalidParametersAreRefused() {
+        const Eigen::ArrayXf y = tone(440.0, 0.5);
+        auto refused = [&](auto change) {
+            TuningParams p;
+            change(p);
+            QVERIFY_THROWS_EXCEPTION(std::invalid_argument, estimateTuning(y, kSr, p));
+        };
+        refused([](TuningParams& p) { p.resolution = 0.0; });
+        refused([](TuningParams& p) { p.resolution = 1.0; });
+        refused([](TuningParams& p) { p.bins_per_octave = 0; });
+        refused([](TuningParams& p) { p.n_fft = 0; });
+        refused([](TuningParams& p) { p.hop_length = -1; });
+        refused([](TuningParams& p) { p.win_length = 4096; });
+        refused([](TuningParams& p) { p.fmin = 5000.0; });
+        refused([](TuningParams& p) { p.fmin = -1.0; });
+        refused([](TuningParams& p) { p.threshold = -0.1; });
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, estimateTuning(y, 0.0));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pitchTuning(Eigen::ArrayXf(), 1.5));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 estimateTuningFromSpectrogram(Eigen::ArrayXXf::Ones(1, 4), kSr));
+    }
+
+    void pureA440IsInTune() { verifyWithinResolution(estimateTuning(tone(440.0), kSr), 0.0); }
+
+    void quarterToneSharpIsPlusQuarter() {
+        verifyWithinResolution(estimateTuning(tone(440.0 * std::pow(2.0, 0.25 / 12.0)), kSr), 0.25);
+    }
+
+    void pitchTuningReadsTheHistogramPeak() {
+        // Two octaves of equal-tempered notes 25.75 cents sharp of A440: the bin [0.25, 0.26).
+        Eigen::ArrayXf freqs(24);
+        for (int k = 0; k < 24; ++k)
+            freqs[k] = float(55.0 * std::pow(2.0, (k + 0.2575) / 12.0));
+        QVERIFY(std::abs(pitchTuning(freqs) - 0.25) < 1e-9);
+        // A residual above half a bin belongs to the next note: 40 cents flat of A, not +60.
+        Eigen::ArrayXf flat(3);
+        flat << 0.0f, -1.0f, float(440.0 * std::pow(2.0, -0.405 / 12.0));
+        QVERIFY(std::abs(pitchTuning(flat) - -0.41) < 1e-9);
+        // Quarter-tone bins: the same frequencies are 0.515 of a 24-per-octave bin sharp, that is
+        // 0.485 flat of the next one.
+        QVERIFY(std::abs(pitchTuning(freqs, 0.01, 24) - -0.49) < 1e-9);
+    }
+
+    void piptrackFindsATone() {
+        const Pitches p = piptrack(tone(1000.0), kSr);
+        const Eigen::Index t = p.pitches.cols() / 2;
+        Eigen::Index peak = 0;
+        p.magnitudes.col(t).maxCoeff(&peak);
+        QVERIFY2(std::abs(p.pitches(peak, t) - 1000.0f) < 5.0f,
+                 qPrintable(QString::number(p.pitches(peak, t))));
+        // Outside [fmin, fmax) nothing is reported, and a pitch comes with its magnitude.
+        const Eigen::ArrayXd hz = fftFrequencies(kSr, 2048);
+        for (Eigen::Index k = 0; k < p.pitches.rows(); ++k) {
+            if (hz[k] >= 150.0 && hz[k] < 4000.0) continue;
+            QCOMPARE(p.pitches.row(k).abs().maxCoeff(), 0.0f);
+        }
+        QVERIFY(((p.pitches > 0) == (p.magnitudes != 0)).all());
+    }
+
+    void nfftIsInferredFromTheSpectrogram() {
+        StftParams wide;
+        wide.n_fft = 4096;
+        const Eigen::ArrayXXf S = stftMagnitude(tone(440.0 * std::pow(2.0, 0.25 / 12.0)), wide);
+        // default n_fft 2048 does not fit 2049 rows, so 4096 is used, as librosa infers it
+        verifyWithinResolution(estimateTuningFromSpectrogram(S, kSr), 0.25);
+    }
+
+    void regressionAgainstLibrosaChroma() {
+        // The reference chroma_stft was made with the tuning librosa estimated from S = |stft|^2
+        // with bins_per_octave = 12; one cent off already moves it by ~0.01 (> its 1e-3 bound).
+        for (const char* name : {"chords", "drums"}) {
+            const std::string prefix = std::string(name) + ".";
+            const Eigen::ArrayXXf S = readNpy(kReference / (prefix + "stft_mag.npy")).square();
+            const Eigen::ArrayXXf ref = readNpy(kReference / (prefix + "chroma_stft.npy"));
+            ChromaStftParams params;
+            params.tuning = estimateTuningFromSpectrogram(S, kSr);
+            const float err = (chromaStftFromSpectrogram(S, kSr, params) - ref).abs().maxCoeff();
+            QVERIFY2(err <= 1e-3f,
+                     qPrintable(QString::fromStdString(prefix) + QString::number(err)));
+        }
+    }
+
+    void realRecordingFromSignalAndSpectrogramAgree() {
+        const Eigen::ArrayXf y = load(kReference / "chords.wav").mono();
+        const double from_y = estimateTuning(y, kSr);
+        QVERIFY(from_y >= -0.5 && from_y < 0.5);
+        // estimate_tuning(y=y) is estimate_tuning(S=|stft(y)|) with the same defaults
+        QCOMPARE(from_y, estimateTuningFromSpectrogram(stftMagnitude(y), kSr));
+        // a tuning is a left bin edge: a whole number of resolution steps above -0.5
+        const double steps = (from_y + 0.5) / 0.01;
+        QVERIFY(std::abs(steps - std::round(steps)) < 1e-6);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTuning)
+#include "test_tuning.moc"
