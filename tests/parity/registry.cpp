@@ -64,6 +64,9 @@ void registerAllOutputs(Registry& registry) {
     registerStftOutputs(registry);
     registerChromaOutputs(registry);
     registerCqtOutputs(registry);
+    registerMelOutputs(registry);
+    registerSpectralOutputs(registry);
+    registerHpssOutputs(registry);
 }
 
 } // namespace parity

@@ -97,6 +97,9 @@ void registerAudioOutputs(Registry&);
 void registerStftOutputs(Registry&);
 void registerChromaOutputs(Registry&);
 void registerCqtOutputs(Registry&);
+void registerHpssOutputs(Registry&);
+void registerMelOutputs(Registry&);
+void registerSpectralOutputs(Registry&);
 void registerAllOutputs(Registry&);
 
 } // namespace parity
