@@ -44,7 +44,8 @@ fftwf_plan cachedPlan(PlanKind kind, int n) {
 
 } // namespace
 
-RealFft::RealFft(int n) : n_(n) {
+RealFft::RealFft(int n)
+    : n_(n) {
     if (n < 1) throw std::invalid_argument("RealFft: n must be >= 1");
     real_ = fftwf_alloc_real(size_t(n));
     spectrum_ = reinterpret_cast<std::complex<float>*>(fftwf_alloc_complex(size_t(bins())));
@@ -64,6 +65,11 @@ void RealFft::forward(const float* in, std::complex<float>* out) {
     std::copy_n(spectrum_, bins(), out);
 }
 
+void RealFft::forward() {
+    fftwf_execute_dft_r2c(static_cast<fftwf_plan>(forward_plan_), real_,
+                          reinterpret_cast<fftwf_complex*>(spectrum_));
+}
+
 void RealFft::inverse(const std::complex<float>* in, float* out) {
     std::copy_n(in, bins(), spectrum_); // c2r destroys its input
     fftwf_execute_dft_c2r(static_cast<fftwf_plan>(inverse_plan_),
@@ -71,7 +77,8 @@ void RealFft::inverse(const std::complex<float>* in, float* out) {
     std::copy_n(real_, n_, out);
 }
 
-ComplexFft::ComplexFft(int n) : n_(n) {
+ComplexFft::ComplexFft(int n)
+    : n_(n) {
     if (n < 1) throw std::invalid_argument("ComplexFft: n must be >= 1");
     in_ = reinterpret_cast<std::complex<float>*>(fftwf_alloc_complex(size_t(n)));
     out_ = reinterpret_cast<std::complex<float>*>(fftwf_alloc_complex(size_t(n)));

@@ -26,6 +26,12 @@ public:
     /// out: n reals, *not* divided by n (numpy's irfft divides; callers scale).
     void inverse(const std::complex<float>* in, float* out);
 
+    /// The aligned work buffers, for callers that fill the input in place and save a copy:
+    /// write n reals to realBuffer(), call forward(), read bins() values from spectrumBuffer().
+    float* realBuffer() { return real_; }
+    const std::complex<float>* spectrumBuffer() const { return spectrum_; }
+    void forward();
+
 private:
     int n_;
     float* real_;

@@ -42,6 +42,9 @@ Eigen::Index frameCount(Eigen::Index length, const StftParams& params);
 /// std::invalid_argument when even the padded signal is shorter than n_fft.
 ComplexSpectrogram stft(const Eigen::ArrayXf& y, const StftParams& params = {});
 
+/// |D| element by element (np.abs), [shape=D.shape].
+Eigen::ArrayXXf magnitude(const ComplexSpectrogram& D);
+
 /// |stft(y)|: the magnitude spectrogram, [shape=(1 + n_fft/2, t)].
 Eigen::ArrayXXf stftMagnitude(const Eigen::ArrayXf& y, const StftParams& params = {});
 
