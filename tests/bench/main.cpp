@@ -1,0 +1,156 @@
+// featurescope-bench FILE [--repeat N] [--only NAME]: times each analysis stage on FILE (best on
+// a 3-minute 44.1 kHz stereo mp3: scripts/make_bench_track.sh makes one) and prints the minimum
+// and the median over N runs, with the machine's core count. Stages are timed separately, each on
+// the previous stage's output computed once beforehand, so the figures add up to a pipeline.
+#include "core/analysis.h"
+#include "core/audio.h"
+#include "core/beat.h"
+#include "core/chroma.h"
+#include "core/cqt.h"
+#include "core/decibel.h"
+#include "core/energy.h"
+#include "core/hpss.h"
+#include "core/mel.h"
+#include "core/mfcc.h"
+#include "core/onset.h"
+#include "core/spectral.h"
+#include "core/spectral_contrast.h"
+#include "core/stft.h"
+#include "core/tempo.h"
+#if __has_include("core/chroma_cqt.h")
+#include "core/chroma_cqt.h"
+#define FEATURESCOPE_HAS_CHROMA_CQT 1
+#endif
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace featurescope;
+
+namespace {
+
+struct Timing {
+    double min_ms, median_ms;
+};
+
+Timing timeIt(int repeat, const std::function<void()>& work) {
+    std::vector<double> ms;
+    for (int i = 0; i < repeat; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        work();
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count());
+    }
+    std::sort(ms.begin(), ms.end());
+    return {ms.front(), ms[ms.size() / 2]};
+}
+
+/// Keeps the optimiser from dropping work whose result is unused.
+template <typename T> void keep(const T& value) {
+    static volatile const void* sink;
+    sink = &value;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: featurescope-bench FILE [--repeat N] [--only NAME]\n");
+        return 2;
+    }
+    const std::string path = argv[1];
+    int repeat = 5;
+    std::string only;
+    for (int i = 2; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--repeat")) repeat = std::max(1, std::atoi(argv[i + 1]));
+        if (!std::strcmp(argv[i], "--only")) only = argv[i + 1];
+    }
+
+    LoadOptions native;
+    native.sr = std::nullopt;
+    Audio decoded, at22k;
+    try {
+        decoded = load(path, native);
+        at22k = load(path);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return 1;
+    }
+    const double sr = at22k.sr;
+    const Eigen::ArrayXf y = at22k.mono();
+    const Eigen::ArrayXf y_native = decoded.mono();
+    const Eigen::ArrayXXcf D = stft(y);
+    const Eigen::ArrayXXf S = D.abs();
+    const Eigen::ArrayXXf power = S.square();
+    const Eigen::ArrayXXf mel = melSpectrogram(power, sr);
+    const auto layers = hpssSignals(y);
+
+    std::printf("featurescope-bench %s\n", path.c_str());
+    std::printf("track: %.1f s, %d Hz, %ld channel(s); cores: %u; repeats: %d\n",
+                decoded.duration(), int(decoded.sr),
+                long(load(path, {std::nullopt, false}).channels()),
+                std::thread::hardware_concurrency(), repeat);
+    std::printf("%-36s %10s %10s\n", "stage", "min ms", "median ms");
+
+    const std::vector<std::pair<std::string, std::function<void()>>> stages = {
+        {"decode (native rate, mono)", [&] { keep(load(path, native)); }},
+        {"resample 44.1k->22.05k (soxr HQ)",
+         [&] { keep(resample(y_native, decoded.sr, 22050.0)); }},
+        {"decode + resample (load)", [&] { keep(load(path)); }},
+        {"stft (complex)", [&] { keep(stft(y)); }},
+        {"stft magnitude", [&] { keep(stftMagnitude(y)); }},
+        {"mel (from |S|^2)", [&] { keep(melSpectrogram(power, sr)); }},
+        {"mfcc (power_to_db + DCT)", [&] { keep(mfcc(powerToDb(mel))); }},
+        {"spectral set (shape, contrast, rms, zcr)",
+         [&] {
+             keep(spectralShape(S, sr));
+             keep(spectralContrast(S, sr));
+             keep(rms(S));
+             keep(zeroCrossingRate(y));
+         }},
+        {"chroma_stft (tuning estimated)", [&] { keep(chromaStftFromSpectrogram(power, sr)); }},
+        {"mel+mfcc+spectral+chroma_stft",
+         [&] {
+             const Eigen::ArrayXXf m = melSpectrogram(power, sr);
+             keep(mfcc(powerToDb(m)));
+             keep(spectralShape(S, sr));
+             keep(spectralContrast(S, sr));
+             keep(rms(S));
+             keep(zeroCrossingRate(y));
+             keep(chromaStftFromSpectrogram(power, sr));
+         }},
+        {"hpss (masks on stft)", [&] { keep(hpss(D)); }},
+        {"hpss + both istft",
+         [&] {
+             const auto hp = hpss(D);
+             keep(istft(hp.harmonic, {}, y.size()));
+             keep(istft(hp.percussive, {}, y.size()));
+         }},
+        {"cqt (84 bins, tuning 0)", [&] { keep(cqtMagnitude(y, sr)); }},
+#ifdef FEATURESCOPE_HAS_CHROMA_CQT
+        {"chroma_cqt (tuning estimated)", [&] { keep(chromaCqt(layers.harmonic, sr)); }},
+#endif
+        {"onset strength + tempo + beats",
+         [&] {
+             const Eigen::ArrayXf envelope = onsetStrength(layers.percussive);
+             keep(tempo(envelope));
+             keep(beatTrack(envelope));
+         }},
+        {"whole default analysis (file -> summary)",
+         [&] { keep(runAnalysis(path, AnalysisSettings{})); }},
+    };
+    for (const auto& [name, work] : stages) {
+        if (!only.empty() && name.find(only) == std::string::npos) continue;
+        const Timing t = timeIt(repeat, work);
+        std::printf("%-36s %10.1f %10.1f\n", name.c_str(), t.min_ms, t.median_ms);
+        std::fflush(stdout);
+    }
+    return 0;
+}
