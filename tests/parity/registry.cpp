@@ -66,6 +66,8 @@ void registerAllOutputs(Registry& registry) {
     registerCqtOutputs(registry);
     registerMelOutputs(registry);
     registerSpectralOutputs(registry);
+    registerMelOutputs(registry);
+    registerSpectralOutputs(registry);
     registerHpssOutputs(registry);
 }
 

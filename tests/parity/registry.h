@@ -100,6 +100,8 @@ void registerCqtOutputs(Registry&);
 void registerHpssOutputs(Registry&);
 void registerMelOutputs(Registry&);
 void registerSpectralOutputs(Registry&);
+void registerMelOutputs(Registry&);
+void registerSpectralOutputs(Registry&);
 void registerAllOutputs(Registry&);
 
 } // namespace parity

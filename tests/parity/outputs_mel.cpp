@@ -1,0 +1,80 @@
+// The mel family: `stft_db`, `mel`, `mel_htk`, `mel_db`, `mfcc`, `mfcc_delta` (all from the shared
+// STFT magnitude at 22050 Hz) and `keras_mel_db` (its own load at 12 kHz).
+#include "registry.h"
+
+#include "core/audio.h"
+#include "core/decibel.h"
+#include "core/delta.h"
+#include "core/mel.h"
+#include "core/mfcc.h"
+
+namespace parity {
+
+namespace {
+
+constexpr double kSr = 22050.0; // Input::y() is librosa.load at 22050 Hz
+
+// melspectrogram(S=stft_mag**2, sr, n_mels=128): Slaney scale, norm='slaney', fmax=sr/2.
+const Eigen::ArrayXXf& melOf(Input& input) {
+    return input.memo<Eigen::ArrayXXf>("mel", [&] {
+        return featurescope::melSpectrogram(stftMagnitudeOf(input).square().eval(), kSr);
+    });
+}
+
+// mfcc(S=power_to_db(mel), n_mfcc=20): ref 1.0, top_db 80, DCT-II ortho.
+const Eigen::ArrayXXf& mfccOf(Input& input) {
+    return input.memo<Eigen::ArrayXXf>(
+        "mfcc", [&] { return featurescope::mfcc(featurescope::powerToDb(melOf(input))); });
+}
+
+Eigen::ArrayXXf melHtk(Input& input) {
+    featurescope::MelParams params;
+    params.n_mels = 64;
+    params.htk = true;
+    params.norm = featurescope::MelNorm::None;
+    params.fmin = 30.0;
+    params.fmax = 8000.0;
+    return featurescope::melSpectrogram(stftMagnitudeOf(input).square().eval(), kSr, params);
+}
+
+// power_to_db(melspectrogram(y=load(path, sr=12000), sr=12000, n_fft=512, hop_length=256,
+// n_mels=96), ref=1.0): the Keras compute_melgram input.
+Eigen::ArrayXXf kerasMelDb(Input& input) {
+    constexpr double sr = 12000.0;
+    const Eigen::ArrayXf& y = input.memo<Eigen::ArrayXf>("y12k", [&] {
+        featurescope::LoadOptions options;
+        options.sr = sr;
+        return featurescope::load(input.path(), options).mono();
+    });
+    featurescope::StftParams stft;
+    stft.n_fft = 512;
+    stft.hop_length = 256;
+    featurescope::MelParams mel;
+    mel.n_mels = 96;
+    Eigen::ArrayXXf S = featurescope::melSpectrogram(y, sr, stft, mel);
+    featurescope::powerToDbInPlace(S);
+    return S;
+}
+
+} // namespace
+
+void registerMelOutputs(Registry& registry) {
+    registry.add({"stft_db", fixed(Metric::MaxAbs, 0.01), [](Input& in) {
+                      featurescope::AmplitudeToDbParams params;
+                      params.ref = featurescope::DbRef::max();
+                      return featurescope::amplitudeToDb(stftMagnitudeOf(in), params);
+                  }});
+    registry.add({"mel", fixed(Metric::Relative, 1e-4), [](Input& in) { return melOf(in); }});
+    registry.add({"mel_htk", fixed(Metric::Relative, 1e-4), melHtk});
+    registry.add({"mel_db", fixed(Metric::MaxAbs, 0.01), [](Input& in) {
+                      featurescope::PowerToDbParams params;
+                      params.ref = featurescope::DbRef::max();
+                      return featurescope::powerToDb(melOf(in), params);
+                  }});
+    registry.add({"mfcc", fixed(Metric::MaxAbs, 0.01), [](Input& in) { return mfccOf(in); }});
+    registry.add({"mfcc_delta", fixed(Metric::MaxAbs, 0.01),
+                  [](Input& in) { return featurescope::delta(mfccOf(in)); }});
+    registry.add({"keras_mel_db", fixed(Metric::MaxAbs, 0.01), kerasMelDb});
+}
+
+} // namespace parity
