@@ -66,8 +66,6 @@ void registerAllOutputs(Registry& registry) {
     registerCqtOutputs(registry);
     registerMelOutputs(registry);
     registerSpectralOutputs(registry);
-    registerMelOutputs(registry);
-    registerSpectralOutputs(registry);
     registerHpssOutputs(registry);
 }
 

@@ -100,8 +100,6 @@ void registerCqtOutputs(Registry&);
 void registerHpssOutputs(Registry&);
 void registerMelOutputs(Registry&);
 void registerSpectralOutputs(Registry&);
-void registerMelOutputs(Registry&);
-void registerSpectralOutputs(Registry&);
 void registerAllOutputs(Registry&);
 
 } // namespace parity
