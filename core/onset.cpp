@@ -1,0 +1,106 @@
+#include "core/onset.h"
+
+#include "core/decibel.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace featurescope {
+
+void OnsetStrengthParams::validate() const {
+    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));
+    if (n_fft <= 0) throw std::invalid_argument("n_fft must be > 0, got " + std::to_string(n_fft));
+    if (hop_length <= 0)
+        throw std::invalid_argument("hop_length must be > 0, got " + std::to_string(hop_length));
+    if (lag <= 0)
+        throw std::invalid_argument("lag=" + std::to_string(lag) + " must be a positive integer");
+    if (max_size <= 0)
+        throw std::invalid_argument("max_size=" + std::to_string(max_size) +
+                                    " must be a positive integer");
+}
+
+namespace {
+
+// scipy.ndimage.maximum_filter1d(S, max_size, axis=0): the window of bin f spans
+// f - max_size // 2 .. f - max_size // 2 + max_size - 1. Its 'reflect' border only repeats values
+// already inside the clipped window, so the clipped window's maximum is the same.
+Eigen::ArrayXXf maxFilterBins(const Eigen::ArrayXXf& S, int max_size) {
+    const Eigen::Index d = S.rows();
+    const Eigen::Index before = max_size / 2, after = max_size - 1 - before;
+    Eigen::ArrayXXf ref(d, S.cols());
+    for (Eigen::Index t = 0; t < S.cols(); ++t)
+        for (Eigen::Index f = 0; f < d; ++f) {
+            const Eigen::Index lo = std::max<Eigen::Index>(0, f - before);
+            const Eigen::Index hi = std::min<Eigen::Index>(d - 1, f + after);
+            ref(f, t) = S.col(t).segment(lo, hi - lo + 1).maxCoeff();
+        }
+    return ref;
+}
+
+float aggregateFlux(std::vector<float>& flux, OnsetAggregate aggregate) {
+    const size_t n = flux.size();
+    if (aggregate == OnsetAggregate::Mean) {
+        double sum = 0.0;
+        for (float v : flux)
+            sum += v;
+        return float(sum / double(n));
+    }
+    // np.median: the middle value, or the mean of the two middle ones.
+    const size_t h = n / 2;
+    std::nth_element(flux.begin(), flux.begin() + long(h), flux.end());
+    if (n % 2) return flux[h];
+    const float upper = flux[h];
+    const float lower = *std::max_element(flux.begin(), flux.begin() + long(h));
+    return float((double(lower) + double(upper)) / 2.0);
+}
+
+} // namespace
+
+Eigen::ArrayXf onsetStrength(const Eigen::ArrayXXf& S, const OnsetStrengthParams& params) {
+    params.validate();
+    const Eigen::Index d = S.rows(), t = S.cols();
+    const Eigen::Index lag = params.lag;
+    const Eigen::Index shift = lag + (params.center ? params.n_fft / (2 * params.hop_length) : 0);
+    const Eigen::Index n_flux = std::max<Eigen::Index>(0, t - lag);
+    // Centred output is trimmed to the input's frame count; otherwise it is flux + lag long.
+    const Eigen::Index n_out = params.center ? std::min(t, n_flux + shift) : n_flux + shift;
+
+    Eigen::ArrayXXf filtered;
+    if (params.max_size > 1) filtered = maxFilterBins(S, params.max_size);
+    const Eigen::ArrayXXf& ref = params.max_size > 1 ? filtered : S;
+
+    Eigen::ArrayXf env = Eigen::ArrayXf::Zero(n_out);
+    std::vector<float> flux(static_cast<size_t>(d));
+    for (Eigen::Index i = 0; i < n_flux && i + shift < n_out; ++i) {
+        const float* now = S.col(i + lag).data();
+        const float* before = ref.col(i).data();
+        for (Eigen::Index f = 0; f < d; ++f)
+            flux[size_t(f)] = std::max(0.0f, now[f] - before[f]);
+        env[i + shift] = d > 0 ? aggregateFlux(flux, params.aggregate) : 0.0f;
+    }
+    if (params.detrend) {
+        // scipy.signal.lfilter([1, -1], [1, -0.99], env), zero initial state, in float64.
+        double previous_x = 0.0, previous_y = 0.0;
+        for (Eigen::Index i = 0; i < n_out; ++i) {
+            const double x = env[i];
+            previous_y = x - previous_x + 0.99 * previous_y;
+            previous_x = x;
+            env[i] = float(previous_y);
+        }
+    }
+    return env;
+}
+
+Eigen::ArrayXf onsetStrength(const Eigen::ArrayXf& y, const OnsetStrengthParams& params) {
+    params.validate();
+    StftParams stft;
+    stft.n_fft = params.n_fft;
+    stft.hop_length = params.hop_length;
+    Eigen::ArrayXXf S = melSpectrogram(y, params.sr, stft, params.mel);
+    powerToDbInPlace(S);
+    return onsetStrength(S, params);
+}
+
+} // namespace featurescope
