@@ -1,0 +1,138 @@
+// core/tempogram: librosa.feature.tempogram (autocorrelation) and librosa.tempo_frequencies.
+#include "core/audio.h"
+#include "core/npy.h"
+#include "core/onset.h"
+#include "core/tempogram.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+
+using namespace featurescope;
+
+namespace {
+const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
+
+double relativeError(const Eigen::ArrayXXf& ours, const Eigen::ArrayXXf& ref) {
+    return double((ours - ref).matrix().norm() / ref.matrix().norm());
+}
+
+Eigen::ArrayXf row(const Eigen::ArrayXXf& m) {
+    return m.row(0).transpose();
+}
+
+// The lag (>= 1) with the largest autocorrelation in column t.
+Eigen::Index peakLag(const Eigen::ArrayXXf& tg, Eigen::Index t) {
+    Eigen::Index lag = 0;
+    tg.col(t).tail(tg.rows() - 1).maxCoeff(&lag);
+    return lag + 1;
+}
+} // namespace
+
+class TestTempogram : public QObject {
+    Q_OBJECT
+
+private slots:
+    void silenceGivesFiniteZeros() {
+        const Eigen::ArrayXXf tg = tempogram(Eigen::ArrayXf::Zero(500));
+        QCOMPARE(tg.rows(), Eigen::Index(384));
+        QCOMPARE(tg.cols(), Eigen::Index(500));
+        QVERIFY(tg.allFinite());
+        // normalize leaves an all-zero column alone (fill=None) instead of dividing by zero.
+        QCOMPARE(tg.abs().maxCoeff(), 0.0f);
+    }
+
+    void invalidParametersAreRefused() {
+        const Eigen::ArrayXf env = Eigen::ArrayXf::Ones(100);
+        TempogramParams p;
+        p.win_length = 0;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tempogram(env, p));
+        p = {};
+        p.hop_length = 0;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tempogram(env, p));
+        p = {};
+        p.sr = 0;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tempogram(env, p));
+        p = {};
+        p.norm = -2;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tempogram(env, p));
+        // Left-aligned windows need at least one whole window.
+        p = {};
+        p.center = false;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tempogram(env, p));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tempogram(Eigen::ArrayXf(0)));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tempoFrequencies(-1));
+    }
+
+    void matchesLibrosaReference_data() {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("chords") << "chords";
+        QTest::newRow("drums") << "drums";
+    }
+    void matchesLibrosaReference() {
+        QFETCH(QString, name);
+        const std::string prefix = name.toStdString();
+        const Eigen::ArrayXf env = row(readNpy(kReference / (prefix + ".onset_strength_p.npy")));
+        const Eigen::ArrayXXf ref = readNpy(kReference / (prefix + ".tempogram_p.npy"));
+        const Eigen::ArrayXXf ours = tempogram(env);
+        QCOMPARE(ours.rows(), ref.rows());
+        QCOMPARE(ours.cols(), ref.cols());
+        QVERIFY2(relativeError(ours, ref) <= 1e-4,
+                 qPrintable(QString::number(relativeError(ours, ref))));
+    }
+
+    void periodicEnvelopePeaksAtItsPeriod() {
+        // An impulse every 20 frames: away from the edges every window's autocorrelation peaks at
+        // lag 20 (multiples are weaker, the Hann window tapering their overlap).
+        Eigen::ArrayXf env = Eigen::ArrayXf::Zero(1000);
+        for (Eigen::Index i = 3; i < env.size(); i += 20)
+            env[i] = 1.0f;
+        const Eigen::ArrayXXf tg = tempogram(env);
+        for (Eigen::Index t : {250, 500, 750}) {
+            QCOMPARE(peakLag(tg, t), Eigen::Index(20));
+            QCOMPARE(tg(0, t), 1.0f); // norm=inf: lag 0 is each column's maximum
+        }
+    }
+
+    void uncenteredWindowsAreLeftAligned() {
+        Eigen::ArrayXf env = Eigen::ArrayXf::Zero(600);
+        for (Eigen::Index i = 0; i < env.size(); i += 25)
+            env[i] = 1.0f;
+        TempogramParams p;
+        p.center = false;
+        p.norm = std::numeric_limits<double>::quiet_NaN();
+        const Eigen::ArrayXXf tg = tempogram(env, p);
+        QCOMPARE(tg.cols(), Eigen::Index(600 - 384 + 1));
+        // Unnormalised lag 0 of window 0 is the sum of squared windowed samples.
+        double expected = 0.0;
+        for (int m = 0; m < 384; m += 25) {
+            const double w = 0.5 - 0.5 * std::cos(2.0 * M_PI * m / 384.0);
+            expected += w * w;
+        }
+        QVERIFY(std::abs(tg(0, 0) - expected) <= 1e-5 * expected);
+        QCOMPARE(peakLag(tg, 100), Eigen::Index(25));
+    }
+
+    void tempoFrequenciesAreLibrosas() {
+        const Eigen::ArrayXd bpm = tempoFrequencies(5, 22050.0, 512);
+        QVERIFY(std::isinf(bpm[0]));
+        QCOMPARE(bpm[1], 60.0 * 22050.0 / 512.0);
+        QCOMPARE(bpm[4], 60.0 * 22050.0 / (512.0 * 4.0));
+    }
+
+    void realRecordingShowsTheBeatPeriod() {
+        // drums.wav is a 120 BPM loop: 21.5 frames per beat at hop 512.
+        const Audio audio = load(kReference / "drums.wav");
+        const Eigen::ArrayXXf tg = tempogram(onsetStrength(audio.mono()));
+        QVERIFY(tg.allFinite());
+        const Eigen::ArrayXd mean = tg.cast<double>().rowwise().mean();
+        Eigen::Index lag = 0;
+        mean.segment(15, 15).maxCoeff(&lag); // lags 15..29: 86-172 BPM
+        lag += 15;
+        QVERIFY2(lag == 21 || lag == 22, qPrintable(QString::number(lag)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTempogram)
+#include "test_tempogram.moc"
