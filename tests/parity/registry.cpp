@@ -67,6 +67,7 @@ void registerAllOutputs(Registry& registry) {
     registerMelOutputs(registry);
     registerSpectralOutputs(registry);
     registerHpssOutputs(registry);
+    registerRhythmOutputs(registry);
 }
 
 } // namespace parity

@@ -100,6 +100,7 @@ void registerCqtOutputs(Registry&);
 void registerHpssOutputs(Registry&);
 void registerMelOutputs(Registry&);
 void registerSpectralOutputs(Registry&);
+void registerRhythmOutputs(Registry&);
 void registerAllOutputs(Registry&);
 
 } // namespace parity
