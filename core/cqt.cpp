@@ -1,16 +1,19 @@
 #include "core/cqt.h"
 
 #include "core/audio.h"
-#include "core/fft.h"
+#include "core/cqt_response.h"
 #include "core/tuning.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -174,30 +177,57 @@ Eigen::Index frameCount(Eigen::Index length, const CqtPlan& plan) {
     return frames;
 }
 
-/// librosa's __cqt_response with the trim of __trim_stack: a 'ones'-window stft of the octave's
-/// signal, frame by frame, through the sparse basis, into rows first_row.. of the first
-/// `n_frames` columns of `out` (complex) or `mag` (magnitude).
-void octaveResponse(const Eigen::ArrayXf& y, const Octave& octave, Eigen::Index n_frames,
-                    Eigen::ArrayXXcf* out, Eigen::ArrayXXf* mag) {
-    const int n_fft = octave.bank.n_fft;
-    const Eigen::Index pad = n_fft / 2;
-    Eigen::ArrayXf padded = Eigen::ArrayXf::Zero(y.size() + 2 * pad + n_fft);
-    padded.segment(pad, y.size()) = y;
-    RealFft fft(n_fft);
-    std::vector<std::complex<float>> spectrum(size_t(fft.bins()));
-    std::vector<std::complex<float>> response(size_t(octave.bank.rows()));
-    for (Eigen::Index t = 0; t < n_frames; ++t) {
-        fft.forward(padded.data() + t * octave.hop, spectrum.data());
-        if (out) {
-            octave.bank.apply(spectrum.data(), out->col(t).data() + octave.first_row);
-        } else {
-            octave.bank.apply(spectrum.data(), response.data());
-            float* column = mag->col(t).data() + octave.first_row;
-            for (size_t r = 0; r < response.size(); ++r)
-                column[r] = std::abs(response[r]);
+/// Below this many samples a second thread costs more than it saves.
+constexpr Eigen::Index kParallelMinLength = 1 << 16;
+
+/// The signal each octave reads: octave 0 reads y, and octave i+1 reads the previous one halved
+/// (resample by 1/2 with scale=True, i.e. times sqrt(2)) when octave i's hop was even, else the
+/// same signal. The halving chain runs on one thread while responses run on whichever thread is
+/// free; octave i waits only for its own signal.
+class OctaveSignals {
+public:
+    OctaveSignals(const CqtPlan& plan, const Eigen::ArrayXf& y)
+        : plan_(plan)
+        , halved_(plan.octaves.size())
+        , source_(plan.octaves.size(), &y)
+        , ready_(plan.octaves.size()) {
+        for (auto& promise : ready_)
+            futures_.push_back(promise.get_future().share());
+        ready_[0].set_value();
+    }
+
+    /// Computes every octave's signal in order; a failure is handed to every waiting octave.
+    void produce() {
+        size_t i = 1;
+        try {
+            for (; i < source_.size(); ++i) {
+                if (plan_.octaves[i - 1].halve_after) {
+                    halved_[i] = resample(*source_[i - 1], 2.0, 1.0);
+                    halved_[i] /= float(std::sqrt(0.5));
+                    source_[i] = &halved_[i];
+                } else {
+                    source_[i] = source_[i - 1];
+                }
+                ready_[i].set_value();
+            }
+        } catch (...) {
+            for (; i < source_.size(); ++i)
+                ready_[i].set_exception(std::current_exception());
         }
     }
-}
+
+    const Eigen::ArrayXf& wait(size_t i) {
+        futures_[i].get();
+        return *source_[i];
+    }
+
+private:
+    const CqtPlan& plan_;
+    std::vector<Eigen::ArrayXf> halved_;
+    std::vector<const Eigen::ArrayXf*> source_;
+    std::vector<std::promise<void>> ready_;
+    std::vector<std::shared_future<void>> futures_;
+};
 
 void run(const Eigen::ArrayXf& y, double sr, const CqtParams& params, Eigen::ArrayXXcf* out,
          Eigen::ArrayXXf* mag) {
@@ -208,32 +238,44 @@ void run(const Eigen::ArrayXf& y, double sr, const CqtParams& params, Eigen::Arr
     if (out) out->resize(params.n_bins, n_frames);
     if (mag) mag->resize(params.n_bins, n_frames);
 
-    Eigen::ArrayXf my_y;
-    const Eigen::ArrayXf* current = &y;
+    Eigen::ArrayXf early;
     if (plan->early_factor > 1) {
         if (y.size() < plan->early_factor)
             throw std::invalid_argument("cqt: input signal length=" + std::to_string(y.size()) +
                                         " is too short for a " +
                                         std::to_string(plan->octaves.size()) + "-octave CQT");
         // audio.resample(scale=True) divides by sqrt(target/orig); scale=False undoes it.
-        my_y = resample(y, double(plan->early_factor), 1.0);
-        if (params.scale)
-            my_y *= float(std::sqrt(double(plan->early_factor)));
-        else
-            my_y *= float(plan->early_factor);
-        current = &my_y;
+        early = resample(y, double(plan->early_factor), 1.0);
+        early *= float(params.scale ? std::sqrt(double(plan->early_factor))
+                                    : double(plan->early_factor));
     }
-    const size_t n_octaves = plan->octaves.size();
-    for (size_t i = 0; i < n_octaves; ++i) {
-        const Octave& octave = plan->octaves[i];
-        octaveResponse(*current, octave, n_frames, out, mag);
-        if (octave.halve_after && i + 1 < n_octaves) {
-            Eigen::ArrayXf next = resample(*current, 2.0, 1.0);
-            next /= float(std::sqrt(0.5));
-            my_y = std::move(next);
-            current = &my_y;
+    OctaveSignals signals(*plan, plan->early_factor > 1 ? early : y);
+    std::atomic<size_t> next{0};
+    auto respond = [&] {
+        for (size_t i = next++; i < plan->octaves.size(); i = next++) {
+            const Octave& octave = plan->octaves[i];
+            cqtResponse(signals.wait(i), octave.bank, octave.hop,
+                        {out, mag, octave.first_row, n_frames});
         }
+    };
+    const bool parallel = y.size() >= kParallelMinLength && plan->octaves.size() > 1 &&
+                          std::thread::hardware_concurrency() > 1;
+    if (!parallel) {
+        signals.produce();
+        respond();
+        return;
     }
+    auto helper = std::async(std::launch::async, [&] {
+        signals.produce();
+        respond();
+    });
+    try {
+        respond();
+    } catch (...) {
+        helper.wait();
+        throw;
+    }
+    helper.get();
 }
 
 } // namespace

@@ -66,21 +66,6 @@ WaveletLengths waveletLengths(const Eigen::ArrayXd& freqs, double sr, const Eige
     return out;
 }
 
-void SparseFilterBank::apply(const std::complex<float>* spectrum, std::complex<float>* out) const {
-    const int n = rows();
-    for (int r = 0; r < n; ++r) {
-        // Split real/imaginary accumulation: std::complex operator* checks for NaN otherwise.
-        float re = 0.0f, im = 0.0f;
-        for (int k = row_start[size_t(r)]; k < row_start[size_t(r) + 1]; ++k) {
-            const std::complex<float> a = value[size_t(k)];
-            const std::complex<float> b = spectrum[column[size_t(k)]];
-            re += a.real() * b.real() - a.imag() * b.imag();
-            im += a.real() * b.imag() + a.imag() * b.real();
-        }
-        out[r] = {re, im};
-    }
-}
-
 namespace {
 
 /// One Hann-windowed complex sinusoid (filters.wavelet): samples at the integer offsets

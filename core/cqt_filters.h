@@ -50,8 +50,6 @@ struct SparseFilterBank {
     std::vector<std::complex<float>> value;
 
     int rows() const { return int(row_start.size()) - 1; }
-    /// out[r] = sum_k value[k] * spectrum[column[k]] over row r (no conjugation, as basis.dot(D)).
-    void apply(const std::complex<float>* spectrum, std::complex<float>* out) const;
 };
 
 /// librosa's __vqt_filter_fft(sr, freqs, filter_scale, norm, sparsity, window='hann', gamma=0,
