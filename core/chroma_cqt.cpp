@@ -1,0 +1,106 @@
+#include "core/chroma_cqt.h"
+
+#include "core/cqt.h"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+namespace featurescope {
+
+namespace {
+
+/// util.normalize(S, norm, axis=0) with threshold=None (the smallest normal float32) and
+/// fill=None: columns whose norm falls below the threshold are left as they are.
+void normalizeColumns(Eigen::ArrayXXf& S, std::optional<double> norm) {
+    if (!norm) return;
+    for (Eigen::Index t = 0; t < S.cols(); ++t) {
+        auto column = S.col(t);
+        double length = 0.0;
+        if (std::isinf(*norm)) {
+            length = column.abs().maxCoeff();
+        } else {
+            for (Eigen::Index i = 0; i < column.size(); ++i)
+                length += std::pow(double(std::abs(column[i])), *norm);
+            length = std::pow(length, 1.0 / *norm);
+        }
+        if (length >= double(std::numeric_limits<float>::min())) column /= float(length);
+    }
+}
+
+} // namespace
+
+Eigen::ArrayXXf cqToChroma(int n_input, int bins_per_octave, int n_chroma, double fmin,
+                           bool base_c) {
+    if (n_input <= 0)
+        throw std::invalid_argument("cq_to_chroma: n_input must be > 0, got " +
+                                    std::to_string(n_input));
+    if (n_chroma <= 0 || bins_per_octave <= 0 || bins_per_octave % n_chroma != 0)
+        throw std::invalid_argument(
+            "cq_to_chroma: incompatible CQ merge: input bins (bins_per_octave=" +
+            std::to_string(bins_per_octave) + ") must be an integer multiple of output bins " +
+            "(n_chroma=" + std::to_string(n_chroma) + ")");
+    if (!(fmin > 0)) throw std::invalid_argument("cq_to_chroma: fmin must be > 0");
+    const int n_merge = bins_per_octave / n_chroma;
+    // The class's block of n_merge bins starts n_merge/2 bins below it, so that it is centred.
+    const int shift = n_merge / 2;
+    // Rotate so that row 0 is C (or A): the first bin's pitch class, in chroma bins. np.round
+    // rounds half to even, as nearbyint does in the default rounding mode.
+    const double midi_0 = std::fmod(12.0 * (std::log2(fmin) - std::log2(440.0)) + 69.0, 12.0);
+    const double pitch_class = std::fmod(midi_0 + 12.0, 12.0) - (base_c ? 0.0 : 9.0);
+    const int roll = int(std::nearbyint(pitch_class * (n_chroma / 12.0)));
+
+    Eigen::ArrayXXf map = Eigen::ArrayXXf::Zero(n_chroma, n_input);
+    for (int j = 0; j < n_input; ++j) {
+        const int within = (j % bins_per_octave + shift) % bins_per_octave;
+        const int chroma = within / n_merge;
+        const int row = ((chroma + roll) % n_chroma + n_chroma) % n_chroma;
+        map(row, j) = 1.0f;
+    }
+    return map;
+}
+
+void ChromaCqtParams::validate() const {
+    if (hop_length <= 0)
+        throw std::invalid_argument("chroma_cqt: hop_length must be > 0, got " +
+                                    std::to_string(hop_length));
+    if (n_chroma <= 0)
+        throw std::invalid_argument("chroma_cqt: n_chroma must be > 0, got " +
+                                    std::to_string(n_chroma));
+    if (n_octaves <= 0)
+        throw std::invalid_argument("chroma_cqt: n_octaves must be > 0, got " +
+                                    std::to_string(n_octaves));
+    if (bins_per_octave <= 0 || bins_per_octave % n_chroma != 0)
+        throw std::invalid_argument(
+            "chroma_cqt: bins_per_octave=" + std::to_string(bins_per_octave) +
+            " must be an integer multiple of n_chroma=" + std::to_string(n_chroma));
+    if (fmin && !(*fmin > 0))
+        throw std::invalid_argument("chroma_cqt: fmin must be > 0, got " + std::to_string(*fmin));
+    if (norm && !(*norm > 0))
+        throw std::invalid_argument("chroma_cqt: norm must be > 0, +inf or none");
+}
+
+Eigen::ArrayXXf chromaCqtFromCqt(const Eigen::ArrayXXf& C, const ChromaCqtParams& params) {
+    params.validate();
+    const Eigen::MatrixXf map = cqToChroma(int(C.rows()), params.bins_per_octave, params.n_chroma,
+                                           params.fmin.value_or(kNoteC1))
+                                    .matrix();
+    Eigen::ArrayXXf chroma = (map * C.matrix()).array();
+    chroma = (chroma < float(params.threshold)).select(0.0f, chroma);
+    normalizeColumns(chroma, params.norm);
+    return chroma;
+}
+
+Eigen::ArrayXXf chromaCqt(const Eigen::ArrayXf& y, double sr, const ChromaCqtParams& params) {
+    params.validate();
+    CqtParams cqt_params;
+    cqt_params.hop_length = params.hop_length;
+    cqt_params.fmin = params.fmin;
+    cqt_params.n_bins = params.n_octaves * params.bins_per_octave;
+    cqt_params.bins_per_octave = params.bins_per_octave;
+    cqt_params.tuning = params.tuning;
+    return chromaCqtFromCqt(cqtMagnitude(y, sr, cqt_params), params);
+}
+
+} // namespace featurescope
