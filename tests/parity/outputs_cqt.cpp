@@ -1,7 +1,9 @@
 // The constant-Q family: `cqt_mag`, `cqt_pitch_mag`, `chroma_cqt_h` and `tonnetz_h`.
 #include "registry.h"
 
+#include "core/chroma_cqt.h"
 #include "core/cqt.h"
+#include "core/tonnetz.h"
 
 namespace parity {
 
@@ -16,6 +18,12 @@ Eigen::ArrayXXf cqtMagnitudeOf(Input& input, double fmin, int n_bins, int bins_p
     return featurescope::cqtMagnitude(input.y(), 22050.0, params);
 }
 
+/// chroma_cqt(y=y_harmonic, sr) with librosa's defaults (tuning estimated), shared by tonnetz.
+const Eigen::ArrayXXf& chromaCqtOfHarmonic(Input& input) {
+    return input.memo<Eigen::ArrayXXf>(
+        "chroma_cqt_h", [&] { return featurescope::chromaCqt(harmonicOf(input), 22050.0); });
+}
+
 } // namespace
 
 void registerCqtOutputs(Registry& registry) {
@@ -23,6 +31,11 @@ void registerCqtOutputs(Registry& registry) {
                   [](Input& in) { return cqtMagnitudeOf(in, featurescope::kNoteC1, 84, 12); }});
     registry.add({"cqt_pitch_mag", fixed(Metric::CqtDb, 1e-2),
                   [](Input& in) { return cqtMagnitudeOf(in, 30.0, 240, 36); }});
+    registry.add({"chroma_cqt_h", fixed(Metric::MaxAbs, 1e-3),
+                  [](Input& in) { return chromaCqtOfHarmonic(in); }});
+    registry.add({"tonnetz_h", fixed(Metric::MaxAbs, 1e-3), [](Input& in) {
+                      return featurescope::tonnetzFromChroma(chromaCqtOfHarmonic(in));
+                  }});
 }
 
 } // namespace parity
