@@ -1,0 +1,166 @@
+// core/spectral and core/spectral_contrast: librosa.feature.spectral_centroid, _bandwidth,
+// _rolloff, _flatness and _contrast.
+#include "core/audio.h"
+#include "core/npy.h"
+#include "core/spectral.h"
+#include "core/spectral_contrast.h"
+#include "core/stft.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <numbers>
+
+using namespace featurescope;
+
+namespace {
+const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
+constexpr double kSr = 22050.0;
+
+double relativeError(const Eigen::ArrayXXf& ours, const Eigen::ArrayXXf& ref) {
+    if (ours.rows() != ref.rows() || ours.cols() != ref.cols()) return INFINITY;
+    return (ours.cast<double>() - ref.cast<double>()).matrix().norm() /
+           ref.cast<double>().matrix().norm();
+}
+
+Eigen::ArrayXf tone(double hz, Eigen::Index n) {
+    Eigen::ArrayXf y(n);
+    for (Eigen::Index i = 0; i < n; ++i)
+        y[i] = float(0.5 * std::sin(2.0 * std::numbers::pi * hz * double(i) / kSr));
+    return y;
+}
+} // namespace
+
+class TestSpectral : public QObject {
+    Q_OBJECT
+private slots:
+    void silenceGivesLibrosasValues() {
+        // librosa leaves silent frames un-normalised: centroid, bandwidth and rolloff are 0;
+        // flatness compares amin with amin: 1; contrast compares two floors: 0.
+        const Eigen::ArrayXXf S = Eigen::ArrayXXf::Zero(1025, 5);
+        const SpectralShape shape = spectralShape(S, kSr);
+        QCOMPARE(shape.centroid.abs().maxCoeff(), 0.0f);
+        QCOMPARE(shape.bandwidth.abs().maxCoeff(), 0.0f);
+        QCOMPARE(shape.rolloff.abs().maxCoeff(), 0.0f);
+        QVERIFY((shape.flatness - 1.0f).abs().maxCoeff() < 1e-5f);
+        const Eigen::ArrayXXf contrast = spectralContrast(S, kSr);
+        QCOMPARE(contrast.rows(), Eigen::Index(7));
+        QVERIFY(contrast.isFinite().all());
+        QCOMPARE(contrast.abs().maxCoeff(), 0.0f);
+    }
+
+    void singleBinAndFlatSpectrum() {
+        Eigen::ArrayXXf S = Eigen::ArrayXXf::Zero(1025, 2);
+        S(100, 0) = 3.0f;   // one bin: all the energy at its frequency
+        S.col(1).setOnes(); // flat, as a click centred on the frame makes it
+        const double bin = kSr / 2048.0;
+        const SpectralShape shape = spectralShape(S, kSr);
+        QVERIFY(std::abs(shape.centroid(0, 0) - 100.0 * bin) < 1e-2);
+        QVERIFY(std::abs(shape.bandwidth(0, 0)) < 1e-2);
+        QVERIFY(std::abs(shape.rolloff(0, 0) - 100.0 * bin) < 1e-2);
+        QVERIFY(shape.flatness(0, 0) < 1e-6f);
+        QVERIFY(std::abs(shape.centroid(0, 1) - kSr / 4.0) < 1e-2);
+        // The spread of a uniform grid of 1025 points over [0, sr/2]: sqrt(n(n+2)/12) bins.
+        QVERIFY(std::abs(shape.bandwidth(0, 1) - bin * std::sqrt(1024.0 * 1026.0 / 12.0)) < 1e-1);
+        // 85% of 1025 equal bins is reached at bin ceil(0.85 * 1025) - 1 = 871.
+        QVERIFY(std::abs(shape.rolloff(0, 1) - 871.0 * bin) < 1e-2);
+        QVERIFY(std::abs(shape.flatness(0, 1) - 1.0f) < 1e-5f);
+        QVERIFY(spectralContrast(S, kSr).col(1).abs().maxCoeff() < 1e-4f); // no peaks, no valleys
+    }
+
+    void oneShapePassEqualsTheSeparateFunctions() {
+        const Eigen::ArrayXXf S = readNpy(kReference / "drums.stft_mag.npy");
+        const SpectralShape shape = spectralShape(S, kSr);
+        const Eigen::ArrayXXf centroid = spectralCentroid(S, kSr);
+        QVERIFY((shape.centroid - centroid).abs().maxCoeff() == 0.0f);
+        QVERIFY((shape.bandwidth - spectralBandwidth(S, kSr)).abs().maxCoeff() == 0.0f);
+        QVERIFY((shape.rolloff - spectralRolloff(S, kSr)).abs().maxCoeff() == 0.0f);
+        QVERIFY((shape.flatness - spectralFlatness(S)).abs().maxCoeff() == 0.0f);
+        SpectralBandwidthParams given;
+        given.centroid = centroid;
+        QVERIFY(relativeError(spectralBandwidth(S, kSr, given), shape.bandwidth) < 1e-6);
+    }
+
+    void oddFftAndShortWindowFindTheTone() {
+        const Eigen::ArrayXf y = tone(1500.0, 22050);
+        for (int win : {0, 512}) {
+            StftParams p;
+            p.n_fft = 1023;
+            p.win_length = win;
+            const Eigen::ArrayXXf S = stftMagnitude(y, p);
+            // Given n_fft = 1023 the bins are k * sr / 1023; without it librosa infers
+            // 2 * (512 - 1) = 1022 from the 512 rows.
+            const Eigen::ArrayXXf c = spectralCentroid(S, kSr, 1023);
+            QVERIFY(std::abs(c(0, c.cols() / 2) - 1500.0f) < 30.0f);
+            const Eigen::ArrayXXf inferred = spectralCentroid(S, kSr);
+            QVERIFY(std::abs(inferred(0, 5) / c(0, 5) - 1023.0f / 1022.0f) < 1e-5f);
+            const Eigen::ArrayXXf r = spectralRolloff(S, kSr, 0.5, 1023);
+            QVERIFY(std::abs(r(0, r.cols() / 2) - 1500.0f) < 2.0f * float(kSr / 1023.0));
+        }
+    }
+
+    void invalidParametersAreRefused() {
+        Eigen::ArrayXXf S = Eigen::ArrayXXf::Ones(1025, 3);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spectralRolloff(S, kSr, 0.0));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spectralRolloff(S, kSr, 1.0));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spectralCentroid(S, 0.0));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spectralFlatness(S, 2.0, 0.0));
+        SpectralBandwidthParams bw;
+        bw.p = 0.0;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spectralBandwidth(S, kSr, bw));
+        SpectralContrastParams c;
+        c.quantile = 1.0;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spectralContrast(S, kSr, c));
+        c = {};
+        c.n_bands = 0;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spectralContrast(S, kSr, c));
+        c = {};
+        c.fmin = 0.0;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spectralContrast(S, kSr, c));
+        c = {};
+        c.n_bands = 7; // 200 * 2^6 = 12800 Hz is past Nyquist
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spectralContrast(S, kSr, c));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 spectralContrast(Eigen::ArrayXXf::Ones(33, 3), kSr));
+        S(3, 1) = -1.0f;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spectralCentroid(S, kSr));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spectralShape(S, kSr));
+        S(3, 1) = NAN;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spectralFlatness(S));
+    }
+
+    void regressionAgainstLibrosa() {
+        for (const char* name : {"chords", "drums"}) {
+            const std::string n = name;
+            const Eigen::ArrayXXf S = readNpy(kReference / (n + ".stft_mag.npy"));
+            const SpectralShape shape = spectralShape(S, kSr);
+            auto ref = [&](const char* suffix) {
+                return readNpy(kReference / (n + "." + suffix + ".npy"));
+            };
+            QVERIFY(relativeError(shape.centroid, ref("spectral_centroid")) <= 1e-4);
+            QVERIFY(relativeError(shape.bandwidth, ref("spectral_bandwidth")) <= 1e-4);
+            QVERIFY(relativeError(shape.rolloff, ref("spectral_rolloff")) <= 1e-4);
+            QVERIFY(relativeError(shape.flatness, ref("spectral_flatness")) <= 1e-4);
+            QVERIFY(relativeError(spectralContrast(S, kSr), ref("spectral_contrast")) <= 1e-4);
+        }
+    }
+
+    void realRecording() {
+        const Eigen::ArrayXXf S = stftMagnitude(load(kReference / "chords.wav").mono());
+        const SpectralShape shape = spectralShape(S, kSr);
+        QVERIFY((shape.centroid >= 0.0f).all() && (shape.centroid <= kSr / 2).all());
+        QVERIFY((shape.rolloff >= 0.0f).all() && (shape.rolloff <= kSr / 2).all());
+        QVERIFY((shape.flatness >= 0.0f).all() && (shape.flatness <= 1.0f).all());
+        auto ref = [&](const char* suffix) {
+            return readNpy(kReference / (std::string("chords.") + suffix + ".npy"));
+        };
+        QVERIFY(relativeError(shape.centroid, ref("spectral_centroid")) <= 1e-4);
+        QVERIFY(relativeError(shape.bandwidth, ref("spectral_bandwidth")) <= 1e-4);
+        QVERIFY(relativeError(shape.rolloff, ref("spectral_rolloff")) <= 1e-4);
+        QVERIFY(relativeError(shape.flatness, ref("spectral_flatness")) <= 1e-4);
+        QVERIFY(relativeError(spectralContrast(S, kSr), ref("spectral_contrast")) <= 1e-4);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSpectral)
+#include "test_spectral.moc"
