@@ -1,0 +1,93 @@
+#include "app/gui/AnalysisRunner.h"
+
+#include <QMetaObject>
+
+#include <exception>
+
+namespace featurescope {
+
+AnalysisRunner::AnalysisRunner(QObject* parent)
+    : QObject(parent) {
+    worker_ = std::jthread([this](std::stop_token quit) { work(quit); });
+}
+
+AnalysisRunner::~AnalysisRunner() {
+    current_.request_stop();
+    worker_.request_stop();
+    wake_.notify_all();
+    worker_.join();
+}
+
+void AnalysisRunner::start(const QString& path, const TrackSettings& settings,
+                           std::shared_ptr<const TrackAnalysis> previous) {
+    current_.request_stop();
+    current_ = std::stop_source();
+    running_ = true;
+    {
+        std::lock_guard lock(mutex_);
+        pending_ =
+            Request{++generation_, path, settings, std::move(previous), current_.get_token()};
+    }
+    wake_.notify_all();
+}
+
+void AnalysisRunner::cancel() {
+    if (!running_) return;
+    current_.request_stop();
+    {
+        std::lock_guard lock(mutex_);
+        pending_.reset();
+    }
+    ++generation_; // whatever the worker delivers now is stale
+    running_ = false;
+    emit analysisCancelled();
+}
+
+void AnalysisRunner::deliver(std::uint64_t generation, std::function<void()> emitSignal) {
+    // Runs on the GUI thread: a result of an older request is dropped.
+    QMetaObject::invokeMethod(
+        this,
+        [this, generation, emitSignal = std::move(emitSignal)] {
+            if (generation != generation_) return;
+            running_ = false;
+            emitSignal();
+        },
+        Qt::QueuedConnection);
+}
+
+void AnalysisRunner::work(std::stop_token quit) {
+    while (!quit.stop_requested()) {
+        Request request;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, quit, [this] { return pending_.has_value(); });
+            if (quit.stop_requested()) return;
+            request = std::move(*pending_);
+            pending_.reset();
+        }
+        const std::uint64_t generation = request.generation;
+        auto progress = [this, generation](double fraction, std::string_view stage) {
+            const QString name = QString::fromUtf8(stage.data(), qsizetype(stage.size()));
+            QMetaObject::invokeMethod(
+                this,
+                [this, generation, fraction, name] {
+                    if (generation == generation_) emit progressed(fraction, name);
+                },
+                Qt::QueuedConnection);
+        };
+        try {
+            std::shared_ptr<const TrackAnalysis> result =
+                analyzeTrack(request.path.toStdString(), request.settings, progress, request.stop,
+                             request.previous);
+            deliver(generation, [this, result] { emit analysisFinished(result); });
+        } catch (const AnalysisCancelled&) {
+            // A newer request (or cancel) superseded this one; nothing to deliver.
+        } catch (const std::exception& error) {
+            const QString path = request.path;
+            const QString reason = QString::fromUtf8(error.what());
+            deliver(generation, [this, path, reason] { emit analysisFailed(path, reason); });
+        }
+    }
+}
+
+} // namespace featurescope

@@ -1,0 +1,69 @@
+// Runs the analysis on a worker thread and hands finished results to the GUI thread.
+//
+// The model is Qt's Mandelbrot example: one long-lived worker; a new request (track or setting)
+// cancels the one in flight, which ends at its next stop check; only the newest request's result
+// is ever delivered. The GUI keeps showing the previous result meanwhile.
+#pragma once
+
+#include "app/gui/TrackAnalysis.h"
+
+#include <QObject>
+#include <QString>
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <thread>
+
+namespace featurescope {
+
+class AnalysisRunner : public QObject {
+    Q_OBJECT
+public:
+    explicit AnalysisRunner(QObject* parent = nullptr);
+    /// Cancels any run and joins the worker.
+    ~AnalysisRunner() override;
+
+    /// Analyses `path` with `settings`, cancelling the run in flight. `previous` (may be null)
+    /// lets unchanged stages be reused.
+    void start(const QString& path, const TrackSettings& settings,
+               std::shared_ptr<const TrackAnalysis> previous = nullptr);
+    /// Cancels the run in flight (analysisCancelled follows).
+    void cancel();
+    bool isRunning() const { return running_; }
+
+signals:
+    /// A stage finished: `fraction` in [0, 1] of the run done, `stage` its name ("load", "stft").
+    void progressed(double fraction, const QString& stage);
+    /// The newest request finished; `analysis` is immutable and may be shared freely.
+    void analysisFinished(std::shared_ptr<const TrackAnalysis> analysis);
+    /// The newest request failed: `path` could not be analysed for `reason`.
+    void analysisFailed(const QString& path, const QString& reason);
+    /// The newest request was cancelled before it finished.
+    void analysisCancelled();
+
+private:
+    struct Request {
+        std::uint64_t generation = 0;
+        QString path;
+        TrackSettings settings;
+        std::shared_ptr<const TrackAnalysis> previous;
+        std::stop_token stop;
+    };
+
+    void work(std::stop_token quit);
+    void deliver(std::uint64_t generation, std::function<void()> emitSignal);
+
+    std::mutex mutex_;
+    std::condition_variable_any wake_;
+    std::optional<Request> pending_;
+    std::stop_source current_;
+    std::uint64_t generation_ = 0; // GUI thread only
+    bool running_ = false;         // GUI thread only
+    std::jthread worker_;
+};
+
+} // namespace featurescope

@@ -1,0 +1,66 @@
+// featurescope: the desktop window. Opens the demo track, or the file named on the command line.
+#include "app/gui/MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace {
+
+QString defaultTrack() {
+    for (const char* candidate : {FEATURESCOPE_DEMO_TRACK, FEATURESCOPE_FALLBACK_TRACK})
+        if (QFileInfo::exists(QString::fromUtf8(candidate))) return QString::fromUtf8(candidate);
+    return {};
+}
+
+} // namespace
+
+int main(int argc, char* argv[]) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Featurescope"));
+    QApplication::setOrganizationName(QStringLiteral("Featurescope"));
+    QApplication::setApplicationVersion(QStringLiteral(FEATURESCOPE_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QApplication::translate("main", "A microscope for audio features."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QApplication::translate("main", "Render the window to <png> once the analysis is done, "
+                                        "then exit."),
+        QStringLiteral("png"));
+    parser.addOption(screenshot);
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QApplication::translate("main", "Audio file to open."),
+                                 QStringLiteral("[file]"));
+    parser.process(app);
+
+    featurescope::MainWindow window;
+    const QStringList files = parser.positionalArguments();
+    const QString track = files.isEmpty() ? defaultTrack() : files.first();
+
+    if (parser.isSet(screenshot)) {
+        const QString out = parser.value(screenshot);
+        window.resize(1400, 900);
+        QObject::connect(&window, &featurescope::MainWindow::analysisShown, &app, [&] {
+            window.replotAll();
+            const bool saved = window.grab().save(out);
+            if (!saved) std::fprintf(stderr, "featurescope: cannot write %s\n", qPrintable(out));
+            QApplication::exit(saved ? 0 : 1);
+        });
+        QObject::connect(&window, &featurescope::MainWindow::openFailed, &app,
+                         [](const QString& path, const QString& reason) {
+                             std::fprintf(stderr, "featurescope: %s: %s\n", qPrintable(path),
+                                          qPrintable(reason));
+                             QApplication::exit(1);
+                         });
+    }
+    window.show();
+    if (!track.isEmpty()) window.openFile(track);
+    return app.exec();
+}
