@@ -1,0 +1,191 @@
+// core/cqt: librosa.cqt semantics — silence, refused parameters, librosa's reference numbers,
+// a real recording, a track shorter than the longest filter, pure tones, odd hops.
+#include "core/audio.h"
+#include "core/cqt.h"
+#include "core/npy.h"
+
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace featurescope;
+
+namespace {
+const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
+
+Eigen::ArrayXf referenceSignal(const std::string& name) {
+    return readNpy(kReference / (name + ".y.npy")).row(0).transpose();
+}
+
+Eigen::ArrayXf tone(double freq, Eigen::Index n, double sr = 22050.0) {
+    Eigen::ArrayXf y(n);
+    for (Eigen::Index i = 0; i < n; ++i)
+        y[i] = float(0.5 * std::sin(2.0 * std::numbers::pi * freq * double(i) / sr));
+    return y;
+}
+
+/// The README's CQT rule: rel <= 1e-2 and median |dB error| <= 0.1 dB (re the reference max,
+/// -80 dB floor).
+void expectCqtClose(const Eigen::ArrayXXf& ours, const Eigen::ArrayXXf& ref) {
+    QCOMPARE(ours.rows(), ref.rows());
+    QCOMPARE(ours.cols(), ref.cols());
+    const double rel = (ours - ref).matrix().norm() / ref.matrix().norm();
+    QVERIFY2(rel <= 1e-2, qPrintable(QString("rel %1").arg(rel)));
+    const float top = ref.maxCoeff();
+    auto db = [&](float v) { return 20.0 * std::log10(std::max(v, top * 1e-4f) / top); };
+    std::vector<double> err;
+    for (Eigen::Index i = 0; i < ref.size(); ++i)
+        err.push_back(std::abs(db(ours(i)) - db(ref(i))));
+    std::nth_element(err.begin(), err.begin() + Eigen::Index(err.size() / 2), err.end());
+    QVERIFY2(err[err.size() / 2] <= 0.1, qPrintable(QString("dB %1").arg(err[err.size() / 2])));
+}
+
+/// The bin with the most energy over the middle frames.
+Eigen::Index loudestBin(const Eigen::ArrayXXf& C) {
+    const Eigen::Index a = C.cols() / 4, b = 3 * C.cols() / 4;
+    Eigen::Index bin = 0;
+    C.middleCols(a, b - a).rowwise().sum().maxCoeff(&bin);
+    return bin;
+}
+
+template <typename F> void expectRefusal(F&& call, const char* rule) {
+    try {
+        call();
+        QFAIL(qPrintable(QString("accepted, expected a refusal naming '%1'").arg(rule)));
+    } catch (const std::invalid_argument& e) {
+        QVERIFY2(std::string(e.what()).find(rule) != std::string::npos, e.what());
+    }
+}
+} // namespace
+
+class TestCqt : public QObject {
+    Q_OBJECT
+private slots:
+    void silenceIsFiniteZero() {
+        const Eigen::ArrayXXcf C = cqt(Eigen::ArrayXf::Zero(22050));
+        QCOMPARE(C.rows(), Eigen::Index(84));
+        QCOMPARE(C.cols(), Eigen::Index(1 + 22050 / 512));
+        QVERIFY(C.abs().isFinite().all());
+        QCOMPARE(C.abs().maxCoeff(), 0.0f);
+    }
+
+    void invalidParametersAreRefused() {
+        const Eigen::ArrayXf y = tone(440.0, 8192);
+        CqtParams p;
+        p.hop_length = 0;
+        expectRefusal([&] { cqt(y, 22050.0, p); }, "hop_length must be a positive integer");
+        p = {};
+        p.fmin = 0.0;
+        expectRefusal([&] { cqt(y, 22050.0, p); }, "fmin must be a finite frequency > 0");
+        p = {};
+        p.fmin = -30.0;
+        expectRefusal([&] { cqt(y, 22050.0, p); }, "fmin must be a finite frequency > 0");
+        p = {};
+        p.n_bins = 0;
+        expectRefusal([&] { cqt(y, 22050.0, p); }, "n_bins must be > 0");
+        p = {};
+        p.bins_per_octave = 0;
+        expectRefusal([&] { cqt(y, 22050.0, p); }, "bins_per_octave must be > 0");
+        p = {};
+        p.sparsity = 1.0;
+        expectRefusal([&] { cqt(y, 22050.0, p); }, "0 <= sparsity < 1");
+        // 10 octaves from C1 reach ~31 kHz: past Nyquist at 22050 Hz.
+        p = {};
+        p.n_bins = 120;
+        expectRefusal([&] { cqt(y, 22050.0, p); }, "exceeds the Nyquist frequency");
+        expectRefusal([&] { cqt(Eigen::ArrayXf(), 22050.0); }, "y must not be empty");
+    }
+
+    void matchesLibrosaReference() {
+        for (const std::string name : {"chords", "drums"}) {
+            const Eigen::ArrayXf y = referenceSignal(name);
+            expectCqtClose(cqtMagnitude(y), readNpy(kReference / (name + ".cqt_mag.npy")));
+            CqtParams pitch;
+            pitch.fmin = 30.0;
+            pitch.n_bins = 240;
+            pitch.bins_per_octave = 36;
+            expectCqtClose(cqtMagnitude(y, 22050.0, pitch),
+                           readNpy(kReference / (name + ".cqt_pitch_mag.npy")));
+        }
+    }
+
+    void realRecording() {
+        const Audio audio = load(kReference / "drums.wav");
+        const Eigen::ArrayXf y = audio.mono();
+        const Eigen::ArrayXXcf C = cqt(y, audio.sr);
+        QVERIFY(C.abs().isFinite().all());
+        QCOMPARE(C.cols(), cqtFrameCount(y.size(), audio.sr));
+        // The magnitude path is the same computation without the complex intermediate.
+        QVERIFY((C.abs() - cqtMagnitude(y, audio.sr)).abs().maxCoeff() <=
+                1e-6f * C.abs().maxCoeff());
+        expectCqtClose(C.abs(), readNpy(kReference / "drums.cqt_mag.npy"));
+    }
+
+    void shorterThanTheLongestFilterIsZeroPadded() {
+        // C1's filter spans ~11.7k samples at 22050 Hz; librosa warns and pads with zeros.
+        const Eigen::ArrayXf y = load(kReference / "tiny.wav").mono();
+        QCOMPARE(y.size(), Eigen::Index(1000));
+        const Eigen::ArrayXXf C = cqtMagnitude(y);
+        QCOMPARE(C.rows(), Eigen::Index(84));
+        QCOMPARE(C.cols(), Eigen::Index(1 + 1000 / 512));
+        QVERIFY(C.isFinite().all());
+        QVERIFY(C.maxCoeff() > 0.0f);
+        // Padding is zeros ('constant'): the two top octaves, whose frames never reach the
+        // truncated end of a halved signal, equal those of the same samples followed by silence.
+        // (Lower octaves differ, in librosa too: each halving keeps only ceil(n/2) samples, so a
+        // short signal loses the resampler's ringing past its end.)
+        Eigen::ArrayXf padded = Eigen::ArrayXf::Zero(1 << 15);
+        padded.head(y.size()) = y;
+        const Eigen::ArrayXXf top = C.bottomRows(24);
+        const Eigen::ArrayXXf long_top = cqtMagnitude(padded).leftCols(C.cols()).bottomRows(24);
+        QVERIFY2((top - long_top).matrix().norm() <= 1e-5 * long_top.matrix().norm(),
+                 qPrintable(QString::number((top - long_top).matrix().norm())));
+    }
+
+    void pureToneLandsInItsBin() {
+        // Bin k of the default CQT is C1 * 2^(k/12): A1 = bin 9, A4 = bin 45, A6 = bin 69.
+        for (const auto& [freq, bin] : {std::pair{55.0, 9}, {440.0, 45}, {1760.0, 69}})
+            QCOMPARE(loudestBin(cqtMagnitude(tone(freq, 44100))), Eigen::Index(bin));
+        CqtParams fine;
+        fine.n_bins = 252;
+        fine.bins_per_octave = 36;
+        QCOMPARE(loudestBin(cqtMagnitude(tone(440.0, 44100), 22050.0, fine)), Eigen::Index(135));
+        // A tuning of +0.3 bin moves the grid up, so a tone 0.3 semitone sharp is centred again.
+        CqtParams tuned;
+        tuned.tuning = 0.3;
+        const Eigen::ArrayXd freqs = cqtBinFrequencies(tuned);
+        QVERIFY(std::abs(freqs[45] - 440.0 * std::pow(2.0, 0.3 / 12)) < 1e-9);
+        QCOMPARE(loudestBin(cqtMagnitude(tone(freqs[45], 44100), 22050.0, tuned)),
+                 Eigen::Index(45));
+    }
+
+    void hopWithFewFactorsOfTwoIsAccepted() {
+        // librosa 0.10.2 has no divisibility rule: it halves only while the hop is even.
+        CqtParams p;
+        p.hop_length = 100;
+        const Eigen::ArrayXf y = tone(110.0, 30000);
+        const Eigen::ArrayXXf C = cqtMagnitude(y, 22050.0, p);
+        QCOMPARE(C.cols(), Eigen::Index(1 + 30000 / 100));
+        QVERIFY(C.isFinite().all());
+        QCOMPARE(loudestBin(C), Eigen::Index(21)); // A2
+    }
+
+    void concurrentCallsAgree() {
+        const Eigen::ArrayXf y = referenceSignal("chords");
+        Eigen::ArrayXXf a, b;
+        std::thread other([&] { a = cqtMagnitude(y); });
+        b = cqtMagnitude(y);
+        other.join();
+        QCOMPARE(a.rows(), b.rows());
+        QVERIFY((a - b).abs().maxCoeff() == 0.0f);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCqt)
+#include "test_cqt.moc"
