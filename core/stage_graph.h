@@ -1,0 +1,61 @@
+// A graph of computation stages, run in dependency order on worker threads, with reuse of
+// unchanged stages from an earlier run and prompt cancellation.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace featurescope {
+
+/// A type-erased, immutable stage result; shared between runs that reuse it.
+using StageValue = std::shared_ptr<const void>;
+
+/// One stage: its name, the stages whose results it reads (in the order `compute` receives
+/// them), and a text naming every setting it depends on. Two runs give a stage the same
+/// fingerprint — and the second may reuse the first's result — exactly when its `settings` text
+/// and those of all its inputs, transitively, are equal.
+struct Stage {
+    std::string name;
+    std::vector<std::string> inputs;
+    std::string settings;
+    /// Computes the result from the inputs' results; long computations should check `stop`.
+    std::function<StageValue(const std::vector<StageValue>& inputs, std::stop_token stop)> compute;
+};
+
+/// A stage's result after a run.
+struct StageResult {
+    std::string fingerprint;
+    StageValue value;
+    std::uint64_t run_id = 0;
+    bool reused = false;
+    double seconds = 0.0;
+    /// Order of completion in this run (0 = first).
+    std::size_t order = 0;
+};
+
+/// Looks up a result with the given fingerprint from an earlier run (null when none).
+using ReuseLookup =
+    std::function<const StageResult*(const std::string& name, const std::string& fingerprint)>;
+
+/// Runs `stages` (inputs must be declared before the stages that read them; throws
+/// std::invalid_argument otherwise) on `threads` workers (>= 1). Stages found by `reuse` are not
+/// computed. `progress(done, total, name)` is called on the calling thread after each stage.
+/// When `stop` is requested the call returns within ~10 ms by throwing `cancelled()`'s exception;
+/// a stage already computing is abandoned (it finishes on its worker, its result discarded).
+/// An exception thrown by a stage is rethrown here.
+std::map<std::string, StageResult>
+runStages(const std::vector<Stage>& stages, int threads, const ReuseLookup& reuse,
+          const std::function<void(std::size_t done, std::size_t total, const std::string& name)>&
+              progress,
+          std::stop_token stop, const std::function<void()>& cancelled);
+
+/// A fresh id for a stage computation, unique within the process.
+std::uint64_t nextStageRunId();
+
+} // namespace featurescope
