@@ -1,0 +1,145 @@
+// core/chroma_cqt and core/tonnetz: librosa.feature.chroma_cqt / tonnetz semantics — silence,
+// refused parameters, librosa's reference numbers, a real recording, the folding matrix and the
+// tonnetz basis.
+#include "core/audio.h"
+#include "core/chroma_cqt.h"
+#include "core/npy.h"
+#include "core/tonnetz.h"
+
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <stdexcept>
+#include <string>
+
+using namespace featurescope;
+
+namespace {
+const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
+
+Eigen::ArrayXf referenceHarmonic(const std::string& name) {
+    return readNpy(kReference / (name + ".y_harmonic.npy")).row(0).transpose();
+}
+
+template <typename F> void expectRefusal(F&& call, const char* rule) {
+    try {
+        call();
+        QFAIL(qPrintable(QString("accepted, expected a refusal naming '%1'").arg(rule)));
+    } catch (const std::invalid_argument& e) {
+        QVERIFY2(std::string(e.what()).find(rule) != std::string::npos, e.what());
+    }
+}
+
+/// The three pitch classes with the largest mean over columns [first, first + count).
+std::set<int> topThree(const Eigen::ArrayXXf& chroma, Eigen::Index first, Eigen::Index count) {
+    const Eigen::ArrayXf mean = chroma.middleCols(first, count).rowwise().mean();
+    std::vector<int> order(size_t(mean.size()));
+    for (int c = 0; c < int(order.size()); ++c)
+        order[size_t(c)] = c;
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return mean[a] > mean[b]; });
+    return {order[0], order[1], order[2]};
+}
+} // namespace
+
+class TestChromaCqt : public QObject {
+    Q_OBJECT
+private slots:
+    void silenceIsFiniteZero() {
+        const Eigen::ArrayXf y = Eigen::ArrayXf::Zero(22050);
+        const Eigen::ArrayXXf chroma = chromaCqt(y);
+        QCOMPARE(chroma.rows(), Eigen::Index(12));
+        QCOMPARE(chroma.cols(), Eigen::Index(1 + 22050 / 512));
+        QVERIFY(chroma.isFinite().all());
+        QCOMPARE(chroma.abs().maxCoeff(), 0.0f);
+        const Eigen::ArrayXXf ton = tonnetzFromChroma(chroma);
+        QCOMPARE(ton.rows(), Eigen::Index(6));
+        QVERIFY(ton.isFinite().all());
+        QCOMPARE(ton.abs().maxCoeff(), 0.0f);
+    }
+
+    void invalidParametersAreRefused() {
+        const Eigen::ArrayXf y = Eigen::ArrayXf::Ones(4096);
+        ChromaCqtParams p;
+        p.bins_per_octave = 30;
+        expectRefusal([&] { chromaCqt(y, 22050.0, p); }, "must be an integer multiple of n_chroma");
+        p = {};
+        p.n_octaves = 0;
+        expectRefusal([&] { chromaCqt(y, 22050.0, p); }, "n_octaves must be > 0");
+        p = {};
+        p.hop_length = -512;
+        expectRefusal([&] { chromaCqt(y, 22050.0, p); }, "hop_length must be > 0");
+        p = {};
+        p.fmin = 0.0;
+        expectRefusal([&] { chromaCqt(y, 22050.0, p); }, "fmin must be > 0");
+        expectRefusal([&] { cqToChroma(84, 18, 12); }, "integer multiple of output bins");
+        expectRefusal([&] { cqToChroma(0); }, "n_input must be > 0");
+        expectRefusal([&] { tonnetzFromChroma(Eigen::ArrayXXf(0, 10)); }, "at least one row");
+    }
+
+    void matchesLibrosaReference() {
+        // librosa's chroma_cqt(y=y_harmonic, sr) and tonnetz(y=y_harmonic, sr), tuning estimated.
+        for (const std::string name : {"chords", "drums"}) {
+            const Eigen::ArrayXXf chroma = chromaCqt(referenceHarmonic(name));
+            const Eigen::ArrayXXf ref = readNpy(kReference / (name + ".chroma_cqt_h.npy"));
+            QCOMPARE(chroma.rows(), ref.rows());
+            QCOMPARE(chroma.cols(), ref.cols());
+            QVERIFY2((chroma - ref).abs().maxCoeff() <= 1e-3f,
+                     qPrintable(QString::number((chroma - ref).abs().maxCoeff())));
+            const Eigen::ArrayXXf ton = tonnetzFromChroma(chroma);
+            const Eigen::ArrayXXf ton_ref = readNpy(kReference / (name + ".tonnetz_h.npy"));
+            QCOMPARE(ton.rows(), ton_ref.rows());
+            QCOMPARE(ton.cols(), ton_ref.cols());
+            QVERIFY((ton - ton_ref).abs().maxCoeff() <= 1e-3f);
+        }
+    }
+
+    void realRecordingShowsItsChords() {
+        // chords.wav plays A minor, F, C and G major for a quarter of its length each.
+        const Audio audio = load(kReference / "chords.wav");
+        const Eigen::ArrayXXf chroma = chromaCqt(audio.mono(), audio.sr);
+        QVERIFY(chroma.isFinite().all());
+        QVERIFY((chroma.colwise().maxCoeff() - 1.0f).abs().maxCoeff() < 1e-6f); // norm = inf
+        const std::set<int> triads[4] = {{9, 0, 4}, {5, 9, 0}, {0, 4, 7}, {7, 11, 2}};
+        const Eigen::Index quarter = chroma.cols() / 4;
+        for (int q = 0; q < 4; ++q)
+            QVERIFY2(topThree(chroma, q * quarter + quarter / 4, quarter / 2) == triads[q],
+                     qPrintable(QString("chord %1").arg(q)));
+        const Eigen::ArrayXXf ton = tonnetz(audio.mono(), audio.sr);
+        QCOMPARE(ton.rows(), Eigen::Index(6));
+        QVERIFY((ton - tonnetzFromChroma(chroma)).abs().maxCoeff() == 0.0f);
+    }
+
+    void foldingCentresEachPitchClass() {
+        // 36 bins per octave from C1: C collects bins 35, 0 and 1; C# collects 2, 3 and 4.
+        const Eigen::ArrayXXf map = cqToChroma(84 * 3, 36, 12);
+        QCOMPARE(map.rows(), Eigen::Index(12));
+        QCOMPARE(map.cols(), Eigen::Index(252));
+        QVERIFY((map.colwise().sum() == 1.0f).all());
+        QCOMPARE(map(0, 0), 1.0f);
+        QCOMPARE(map(0, 1), 1.0f);
+        QCOMPARE(map(1, 2), 1.0f);
+        QCOMPARE(map(0, 35), 1.0f);
+        QCOMPARE(map(0, 36), 1.0f);
+        // Starting at A1 (55 Hz) rotates the rows: the first bin is A.
+        QCOMPARE(cqToChroma(12, 12, 12, 55.0)(9, 0), 1.0f);
+        QCOMPARE(cqToChroma(12, 12, 12, 55.0, false)(0, 0), 1.0f);
+    }
+
+    void tonnetzOfSinglePitchClasses() {
+        // C: every angle is 0, so (sin, cos) pairs are (0, 1) scaled by 1, 1, 0.5.
+        Eigen::ArrayXXf chroma = Eigen::ArrayXXf::Zero(12, 2);
+        chroma(0, 0) = 3.0f; // L1 normalisation removes the scale
+        chroma(7, 1) = 1.0f; // G: a fifth up is 7 * 7/6 pi = 49/6 pi on the fifths circle
+        const Eigen::ArrayXXf ton = tonnetzFromChroma(chroma);
+        const float expected_c[6] = {0.0f, 1.0f, 0.0f, 1.0f, 0.0f, 0.5f};
+        for (int p = 0; p < 6; ++p)
+            QVERIFY(std::abs(ton(p, 0) - expected_c[p]) < 1e-6f);
+        QVERIFY(std::abs(ton(0, 1) - float(std::sin(49.0 / 6 * M_PI))) < 1e-6f);
+        QVERIFY(std::abs(ton(1, 1) - float(std::cos(49.0 / 6 * M_PI))) < 1e-6f);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChromaCqt)
+#include "test_chroma_cqt.moc"
