@@ -1,10 +1,17 @@
 #include "core/median_filter.h"
 
 #include <algorithm>
+#include <cstring>
+#include <iterator>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
+
+#if defined(__SSE2__) || defined(__AVX__)
+#include <immintrin.h>
+#endif
 
 namespace featurescope {
 
@@ -35,9 +42,158 @@ template <typename Body> void parallelChunks(Eigen::Index count, const Body& bod
         worker.join();
 }
 
-// Rows per gather block of the row filter: the block is copied to contiguous lines so that the
-// column-major matrix is read a cache line (16 floats) at a time.
-constexpr Eigen::Index kRowBlock = 16;
+// Eight lines are filtered at once, one per vector lane, so that the sorted-window update is
+// free of data-dependent branches: where a new value lands is a coin toss on spectrograms, and
+// the mispredictions dominated a scalar insertion sort. Only min, max, compare and select are
+// used, so every lane yields exactly the input value scipy would pick.
+constexpr int kLanes = 8;
+
+#if defined(__AVX__)
+struct Lanes {
+    __m256 v;
+};
+inline Lanes load(const float* p) {
+    return {_mm256_loadu_ps(p)};
+}
+inline void store(float* p, Lanes a) {
+    _mm256_storeu_ps(p, a.v);
+}
+inline Lanes broadcast(float x) {
+    return {_mm256_set1_ps(x)};
+}
+inline Lanes min(Lanes a, Lanes b) {
+    return {_mm256_min_ps(a.v, b.v)};
+}
+inline Lanes max(Lanes a, Lanes b) {
+    return {_mm256_max_ps(a.v, b.v)};
+}
+// a < b ? x : y, lane by lane.
+inline Lanes selectLess(Lanes a, Lanes b, Lanes x, Lanes y) {
+    return {_mm256_blendv_ps(y.v, x.v, _mm256_cmp_ps(a.v, b.v, _CMP_LT_OQ))};
+}
+#elif defined(__SSE2__)
+struct Lanes {
+    __m128 lo, hi;
+};
+inline Lanes load(const float* p) {
+    return {_mm_loadu_ps(p), _mm_loadu_ps(p + 4)};
+}
+inline void store(float* p, Lanes a) {
+    _mm_storeu_ps(p, a.lo);
+    _mm_storeu_ps(p + 4, a.hi);
+}
+inline Lanes broadcast(float x) {
+    return {_mm_set1_ps(x), _mm_set1_ps(x)};
+}
+inline Lanes min(Lanes a, Lanes b) {
+    return {_mm_min_ps(a.lo, b.lo), _mm_min_ps(a.hi, b.hi)};
+}
+inline Lanes max(Lanes a, Lanes b) {
+    return {_mm_max_ps(a.lo, b.lo), _mm_max_ps(a.hi, b.hi)};
+}
+inline __m128 selectLess(__m128 a, __m128 b, __m128 x, __m128 y) {
+    const __m128 less = _mm_cmplt_ps(a, b);
+    return _mm_or_ps(_mm_and_ps(less, x), _mm_andnot_ps(less, y));
+}
+inline Lanes selectLess(Lanes a, Lanes b, Lanes x, Lanes y) {
+    return {selectLess(a.lo, b.lo, x.lo, y.lo), selectLess(a.hi, b.hi, x.hi, y.hi)};
+}
+#else
+struct Lanes {
+    float v[kLanes];
+};
+inline Lanes load(const float* p) {
+    Lanes a;
+    std::memcpy(a.v, p, sizeof a.v);
+    return a;
+}
+inline void store(float* p, Lanes a) {
+    std::memcpy(p, a.v, sizeof a.v);
+}
+inline Lanes broadcast(float x) {
+    Lanes a;
+    std::fill(std::begin(a.v), std::end(a.v), x);
+    return a;
+}
+inline Lanes min(Lanes a, Lanes b) {
+    for (int l = 0; l < kLanes; ++l)
+        a.v[l] = b.v[l] < a.v[l] ? b.v[l] : a.v[l];
+    return a;
+}
+inline Lanes max(Lanes a, Lanes b) {
+    for (int l = 0; l < kLanes; ++l)
+        a.v[l] = a.v[l] < b.v[l] ? b.v[l] : a.v[l];
+    return a;
+}
+inline Lanes selectLess(Lanes a, Lanes b, Lanes x, Lanes y) {
+    for (int l = 0; l < kLanes; ++l)
+        x.v[l] = a.v[l] < b.v[l] ? x.v[l] : y.v[l];
+    return x;
+}
+#endif
+
+// Median-filters kLanes interleaved lines: sample t of line l is src[t * src_stride + l]. The
+// window is kept as `size` sorted slots per lane (plus a +inf sentinel). Inserting e into a
+// sorted w is w'[s] = min(w[s], max(w[s-1], e)); removing the first copy of a value v is
+// w'[s] = w[s] < v ? w[s] : w[s+1]. Each step does both over all slots: O(size) vector work.
+// `window` holds size + 1 slots.
+void filterLanes(const float* src, Eigen::Index n, Eigen::Index src_stride, float* dst,
+                 Eigen::Index dst_stride, int size, Lanes* window) {
+    const Eigen::Index half = size / 2;
+    const auto sample = [&](Eigen::Index j) {
+        Eigen::Index i = j - half;
+        if (i < 0 || i >= n) i = reflectIndex(i, n);
+        return load(src + i * src_stride);
+    };
+    const float inf = std::numeric_limits<float>::infinity();
+    const Lanes minus_inf = broadcast(-inf);
+
+    for (int s = 0; s <= size; ++s)
+        window[s] = broadcast(inf);
+    for (Eigen::Index j = 0; j < size; ++j) {
+        const Lanes entering = sample(j);
+        Lanes left = minus_inf;
+        for (int s = 0; s < size; ++s) {
+            const Lanes old = window[s];
+            window[s] = min(old, max(left, entering));
+            left = old;
+        }
+    }
+    store(dst, window[half]);
+    for (Eigen::Index i = 1; i < n; ++i) {
+        const Lanes leaving = sample(i - 1);
+        const Lanes entering = sample(i + size - 1);
+        Lanes removed_left = minus_inf;
+        for (int s = 0; s < size; ++s) {
+            const Lanes removed = selectLess(window[s], leaving, window[s], window[s + 1]);
+            window[s] = min(removed, max(removed_left, entering));
+            removed_left = removed;
+        }
+        store(dst + i * dst_stride, window[half]);
+    }
+}
+
+// Filters `count` <= kLanes lines starting at line `first`, through interleaved buffers unless
+// the lines already lie interleaved in memory (kLanes consecutive rows of a column-major
+// matrix).
+void filterBlock(const Eigen::ArrayXXf& x, Eigen::ArrayXXf& y, int axis, Eigen::Index first,
+                 Eigen::Index count, int size, std::vector<float>& in, std::vector<float>& out,
+                 std::vector<Lanes>& window) {
+    const Eigen::Index length = axis == 1 ? x.cols() : x.rows();
+    if (axis == 1 && count == kLanes) {
+        filterLanes(x.data() + first, length, x.rows(), y.data() + first, y.rows(), size,
+                    window.data());
+        return;
+    }
+    for (Eigen::Index t = 0; t < length; ++t)
+        for (Eigen::Index l = 0; l < kLanes; ++l)
+            in[size_t(t * kLanes + l)] =
+                l < count ? (axis == 1 ? x(first + l, t) : x(t, first + l)) : 0.0f;
+    filterLanes(in.data(), length, kLanes, out.data(), kLanes, size, window.data());
+    for (Eigen::Index t = 0; t < length; ++t)
+        for (Eigen::Index l = 0; l < count; ++l)
+            (axis == 1 ? y(first + l, t) : y(t, first + l)) = out[size_t(t * kLanes + l)];
+}
 
 } // namespace
 
@@ -45,41 +201,13 @@ void medianFilter1d(const float* in, Eigen::Index n, Eigen::Index in_stride, flo
                     Eigen::Index out_stride, int size) {
     if (size < 1) throw std::invalid_argument("median filter size must be > 0");
     if (n <= 0) return;
-    const Eigen::Index half = size / 2;
-    const Eigen::Index extended_length = n + size - 1;
-    std::vector<float> extended(static_cast<size_t>(extended_length));
-    for (Eigen::Index j = 0; j < extended_length; ++j) {
-        const Eigen::Index i = j - half;
-        extended[size_t(j)] = in[(i >= 0 && i < n ? i : reflectIndex(i, n)) * in_stride];
-    }
-
-    std::vector<float> window(extended.begin(), extended.begin() + size);
-    std::sort(window.begin(), window.end());
-    out[0] = window[size_t(half)];
-    for (Eigen::Index i = 1; i < n; ++i) {
-        const float leaving = extended[size_t(i - 1)];
-        const float entering = extended[size_t(i + size - 1)];
-        if (entering != leaving) {
-            // Replace one copy of `leaving` by `entering` and restore the order by moving the
-            // hole towards where `entering` belongs: one insertion-sort step.
-            size_t hole =
-                size_t(std::lower_bound(window.begin(), window.end(), leaving) - window.begin());
-            if (hole >= window.size()) hole = window.size() - 1;
-            if (entering > leaving) {
-                while (hole + 1 < window.size() && window[hole + 1] < entering) {
-                    window[hole] = window[hole + 1];
-                    ++hole;
-                }
-            } else {
-                while (hole > 0 && window[hole - 1] > entering) {
-                    window[hole] = window[hole - 1];
-                    --hole;
-                }
-            }
-            window[hole] = entering;
-        }
-        out[i * out_stride] = window[size_t(half)];
-    }
+    std::vector<float> lanes(size_t(n * kLanes), 0.0f), filtered(size_t(n * kLanes));
+    for (Eigen::Index t = 0; t < n; ++t)
+        lanes[size_t(t * kLanes)] = in[t * in_stride];
+    std::vector<Lanes> window(size_t(size) + 1);
+    filterLanes(lanes.data(), n, kLanes, filtered.data(), kLanes, size, window.data());
+    for (Eigen::Index t = 0; t < n; ++t)
+        out[t * out_stride] = filtered[size_t(t * kLanes)];
 }
 
 Eigen::ArrayXXf medianFilter(const Eigen::ArrayXXf& x, int size, int axis) {
@@ -88,36 +216,17 @@ Eigen::ArrayXXf medianFilter(const Eigen::ArrayXXf& x, int size, int axis) {
     if (axis != 0 && axis != 1)
         throw std::invalid_argument("median filter axis must be 0 or 1, got " +
                                     std::to_string(axis));
-    const Eigen::Index rows = x.rows();
-    const Eigen::Index cols = x.cols();
-    Eigen::ArrayXXf y(rows, cols);
-    if (rows == 0 || cols == 0) return y;
-
-    if (axis == 0) {
-        // Columns are contiguous, so each is filtered where it lies.
-        parallelChunks(cols, [&](Eigen::Index begin, Eigen::Index end) {
-            for (Eigen::Index t = begin; t < end; ++t)
-                medianFilter1d(x.col(t).data(), rows, 1, y.col(t).data(), 1, size);
-        });
-        return y;
-    }
-
-    const Eigen::Index blocks = (rows + kRowBlock - 1) / kRowBlock;
-    parallelChunks(blocks, [&](Eigen::Index begin, Eigen::Index end) {
-        std::vector<float> lines(size_t(kRowBlock * cols));
-        std::vector<float> filtered(size_t(kRowBlock * cols));
+    Eigen::ArrayXXf y(x.rows(), x.cols());
+    if (x.size() == 0) return y;
+    const Eigen::Index lines = axis == 1 ? x.rows() : x.cols();
+    const Eigen::Index length = axis == 1 ? x.cols() : x.rows();
+    parallelChunks((lines + kLanes - 1) / kLanes, [&](Eigen::Index begin, Eigen::Index end) {
+        std::vector<float> in(size_t(length * kLanes)), out(size_t(length * kLanes));
+        std::vector<Lanes> window(size_t(size) + 1);
         for (Eigen::Index block = begin; block < end; ++block) {
-            const Eigen::Index r0 = block * kRowBlock;
-            const Eigen::Index height = std::min(kRowBlock, rows - r0);
-            for (Eigen::Index t = 0; t < cols; ++t)
-                for (Eigen::Index b = 0; b < height; ++b)
-                    lines[size_t(b * cols + t)] = x(r0 + b, t);
-            for (Eigen::Index b = 0; b < height; ++b)
-                medianFilter1d(lines.data() + b * cols, cols, 1, filtered.data() + b * cols, 1,
-                               size);
-            for (Eigen::Index t = 0; t < cols; ++t)
-                for (Eigen::Index b = 0; b < height; ++b)
-                    y(r0 + b, t) = filtered[size_t(b * cols + t)];
+            const Eigen::Index first = block * kLanes;
+            filterBlock(x, y, axis, first, std::min<Eigen::Index>(kLanes, lines - first), size, in,
+                        out, window);
         }
     });
     return y;

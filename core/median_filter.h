@@ -19,8 +19,8 @@ namespace featurescope {
 ///   the line; a line of one sample is constant.
 ///
 /// `in` and `out` are read and written with the given strides (in elements) and must not
-/// overlap. Each step costs O(size) at worst (an insertion step in a sorted window), usually far
-/// less on spectrogram rows, instead of the O(size log size) of sorting every window.
+/// overlap. Each step costs O(size) branch-free vector work on a sorted window (see
+/// median_filter.cpp) instead of the O(size log size) of sorting every window.
 ///
 /// size : int > 0. n : >= 0. NaN inputs give unspecified (but memory-safe) results.
 void medianFilter1d(const float* in, Eigen::Index n, Eigen::Index in_stride, float* out,
