@@ -3,20 +3,25 @@
 #include "core/analysis.h"
 #include "core/beat.h"
 #include "core/chroma.h"
+#include "core/chroma_cqt.h"
 #include "core/cqt.h"
 #include "core/crop.h"
 #include "core/decibel.h"
 #include "core/delta.h"
+#include "core/energy.h"
 #include "core/hpss.h"
 #include "core/mel.h"
 #include "core/mfcc.h"
+#include "core/onset.h"
 #include "core/spectral.h"
 #include "core/spectral_contrast.h"
 #include "core/stft.h"
 #include "core/tempo.h"
 #include "core/tempogram.h"
+#include "core/tonnetz.h"
 
 #include <cstdio>
+#include <deque>
 #include <functional>
 #include <set>
 #include <string_view>
@@ -99,8 +104,11 @@ private:
     std::string needMagnitude(Signal signal);
     std::string needMel(Signal signal);
     std::string needOnset(Signal signal);
-    void curve(const std::string& stage, RowNames names, bool shape = false) {
-        curves_.push_back({stage, std::move(names), shape});
+    std::string needChromaCqt(Signal signal);
+    /// How a curve stage stores its rows.
+    enum class Kind { matrix, shape, vector };
+    void curve(const std::string& stage, RowNames names, Kind kind = Kind::matrix) {
+        curves_.push_back({stage, std::move(names), kind});
     }
 
     const SourceStage& source_;
@@ -110,7 +118,7 @@ private:
     struct Curve {
         std::string stage;
         RowNames names;
-        bool shape; ///< a SpectralShape rather than a matrix
+        Kind kind;
     };
     std::vector<Curve> curves_;
 };
@@ -175,8 +183,36 @@ std::string Graph::needMel(Signal signal) {
 }
 
 std::string Graph::needOnset(Signal signal) {
-    (void)signal;
-    return {}; // onset_strength joins when core/onset.h lands
+    const std::string name = "onset_strength" + suffix(signal);
+    if (has(name)) return name;
+    OnsetStrengthParams params;
+    params.sr = s_.sr;
+    params.n_fft = s_.n_fft;
+    params.hop_length = s_.hop_length;
+    const double sr = s_.sr;
+    // onset_strength(y=y): its own 128-band mel spectrogram in dB (ref=1.0), whatever n_mels is.
+    add(name, {needMagnitude(signal)}, "sr=" + g17(sr), [params, sr](const Inputs& in) {
+        const Matrix mel = melSpectrogram(as<Matrix>(in[0]).square().eval(), sr, params.mel);
+        return share(onsetStrength(powerToDb(mel), params));
+    });
+    return name;
+}
+
+std::string Graph::needChromaCqt(Signal signal) {
+    const std::string name = "chroma_cqt" + suffix(signal);
+    if (has(name)) return name;
+    ChromaCqtParams params;
+    params.hop_length = s_.hop_length;
+    params.tuning = s_.tuning;
+    params.n_chroma = s_.n_chroma;
+    const double sr = s_.sr;
+    add(name, {needSignal(signal)},
+        "sr=" + g17(sr) + " hop=" + std::to_string(s_.hop_length) + " n_chroma=" +
+            std::to_string(s_.n_chroma) + " tuning=" + (s_.tuning ? g17(*s_.tuning) : "estimated"),
+        [params, sr](const Inputs& in) {
+            return share(chromaCqt(as<Eigen::ArrayXf>(in[0]), sr, params));
+        });
+    return name;
 }
 
 std::vector<Stage> Graph::build() {
@@ -267,7 +303,7 @@ std::vector<Stage> Graph::build() {
                 return std::vector<std::string>{"spectral_centroid", "spectral_bandwidth",
                                                 "spectral_rolloff", "spectral_flatness"};
             },
-            true);
+            Kind::shape);
     }
     if (f.spectral_contrast) {
         const std::string name = "spectral_contrast" + suffix(r.spectral_contrast);
@@ -276,6 +312,23 @@ std::vector<Stage> Graph::build() {
                 return share(spectralContrast(as<Matrix>(in[0]), sr, {}, n_fft));
             });
         curve(name, [](Eigen::Index rows) { return numbered("spectral_contrast_", rows); });
+    }
+    if (f.rms) {
+        const std::string name = "rms" + suffix(r.rms);
+        add(name, {needMagnitude(r.rms)}, "", [n_fft](const Inputs& in) {
+            return share(featurescope::rms(as<Matrix>(in[0]), n_fft));
+        });
+        curve(name, [](Eigen::Index) { return std::vector<std::string>{"rms"}; });
+    }
+    if (f.zcr) {
+        const std::string name = "zcr" + suffix(r.zcr);
+        ZeroCrossingRateParams params;
+        params.frame_length = s_.n_fft;
+        params.hop_length = s_.hop_length;
+        add(name, {needSignal(r.zcr)}, stftKey(), [params](const Inputs& in) {
+            return share(zeroCrossingRate(as<Eigen::ArrayXf>(in[0]), params));
+        });
+        curve(name, [](Eigen::Index) { return std::vector<std::string>{"zero_crossing_rate"}; });
     }
     if (f.mfcc || f.mfcc_delta) {
         const std::string name = "mfcc" + suffix(r.mfcc);
@@ -310,23 +363,75 @@ std::vector<Stage> Graph::build() {
             });
         curve(name, [](Eigen::Index rows) { return pitchClasses("chroma_", rows); });
     }
-    if (f.onset_strength || f.tempo || f.beats || f.tempogram) needOnset(r.rhythm);
+    if (f.chroma_cqt) {
+        const std::string name = needChromaCqt(r.chroma_cqt);
+        curve(name, [](Eigen::Index rows) { return pitchClasses("chroma_cqt_", rows); });
+    }
+    if (f.tonnetz) {
+        const std::string name = "tonnetz" + suffix(r.tonnetz);
+        add(name, {needChromaCqt(r.tonnetz)}, "",
+            [](const Inputs& in) { return share(tonnetzFromChroma(as<Matrix>(in[0]))); });
+        curve(name, [](Eigen::Index rows) { return numbered("tonnetz_", rows); });
+    }
+    if (f.onset_strength || f.tempo || f.beats || f.tempogram) {
+        const std::string onset = needOnset(r.rhythm);
+        const std::string key = "sr=" + g17(sr) + " hop=" + std::to_string(s_.hop_length);
+        if (f.onset_strength)
+            curve(
+                onset, [](Eigen::Index) { return std::vector<std::string>{"onset_strength"}; },
+                Kind::vector);
+        if (f.tempo) {
+            TempoParams params;
+            params.sr = sr;
+            params.hop_length = s_.hop_length;
+            add("tempo" + suffix(r.rhythm), {onset}, key, [params](const Inputs& in) {
+                return share(featurescope::tempo(as<Eigen::ArrayXf>(in[0]), params));
+            });
+        }
+        if (f.beats) {
+            BeatTrackParams params;
+            params.sr = sr;
+            params.hop_length = s_.hop_length;
+            add("beats" + suffix(r.rhythm), {onset}, key, [params](const Inputs& in) {
+                const BeatTrack track = beatTrack(as<Eigen::ArrayXf>(in[0]), params);
+                Eigen::ArrayXi beats(static_cast<Eigen::Index>(track.beats.size()));
+                for (Eigen::Index i = 0; i < beats.size(); ++i)
+                    beats[i] = track.beats[i];
+                return share(std::move(beats));
+            });
+        }
+        if (f.tempogram) {
+            TempogramParams params;
+            params.sr = sr;
+            params.hop_length = s_.hop_length;
+            add("tempogram" + suffix(r.rhythm), {onset}, key, [params](const Inputs& in) {
+                return share(featurescope::tempogram(as<Eigen::ArrayXf>(in[0]), params));
+            });
+        }
+    }
 
     // The frame table's rows, in the order stages were declared.
     std::vector<std::string> inputs;
     std::vector<RowNames> namers;
-    std::vector<bool> shapes;
+    std::vector<Kind> kinds;
     for (const auto& c : curves_) {
         inputs.push_back(c.stage);
         namers.push_back(c.names);
-        shapes.push_back(c.shape);
+        kinds.push_back(c.kind);
     }
-    add("curves", inputs, "", [namers, shapes](const Inputs& in) {
+    add("curves", inputs, "", [namers, kinds](const Inputs& in) {
         FeatureCurves curves;
         std::vector<const Matrix*> blocks;
+        std::deque<Matrix> rows; // vector curves as 1 x t rows; a deque keeps their addresses
         for (std::size_t i = 0; i < in.size(); ++i) {
             // Multi-curve stages hold a SpectralShape; every other curve stage a matrix.
-            if (shapes[i]) {
+            if (kinds[i] == Kind::vector) {
+                const auto& v = as<Eigen::ArrayXf>(in[i]);
+                rows.push_back(v.transpose());
+                blocks.push_back(&rows.back());
+                for (auto& name : namers[i](1))
+                    curves.names.push_back(name);
+            } else if (kinds[i] == Kind::shape) {
                 const auto& shape = as<SpectralShape>(in[i]);
                 blocks.insert(blocks.end(),
                               {&shape.centroid, &shape.bandwidth, &shape.rolloff, &shape.flatness});

@@ -71,6 +71,33 @@ private slots:
         QCOMPARE(curves.values.cols(), Eigen::Index(259));
     }
 
+    void defaultRoutingMatchesTheRecipe() {
+        // chroma_cqt / tonnetz of the harmonic layer, rhythm of the percussive one.
+        const auto a = runAnalysis(kRef + "drums.wav", AnalysisSettings{});
+        QVERIFY(maxAbsError(a->chromaCqt(), readNpy(kRef + "drums.chroma_cqt_h.npy")) <= 1e-3);
+        QVERIFY(maxAbsError(a->tonnetz(), readNpy(kRef + "drums.tonnetz_h.npy")) <= 1e-3);
+        QVERIFY(relativeError(a->onsetEnvelope().transpose(),
+                              readNpy(kRef + "drums.onset_strength_p.npy")) <= 1e-4);
+        QVERIFY(relativeError(a->tempogram(), readNpy(kRef + "drums.tempogram_p.npy")) <= 1e-4);
+        const double tempo = readNpy(kRef + "drums.tempo_p.npy")(0, 0);
+        QVERIFY(std::abs(a->tempo() - tempo) <= 0.005 * tempo);
+        const Eigen::ArrayXXf beats = readNpy(kRef + "drums.beats_p.npy");
+        QCOMPARE(a->beats().size(), beats.cols());
+        for (Eigen::Index i = 0; i < beats.cols(); ++i)
+            QVERIFY(std::abs(a->beats()[i] - beats(0, i)) <= 1);
+        const auto& curves = a->curves();
+        QVERIFY(relativeError(row(curves, "rms"), readNpy(kRef + "drums.rms.npy")) <= 1e-4);
+        QVERIFY(maxAbsError(row(curves, "zero_crossing_rate"), readNpy(kRef + "drums.zcr.npy")) <=
+                1e-6);
+        QVERIFY(maxAbsError(row(curves, "tonnetz_2"),
+                            readNpy(kRef + "drums.tonnetz_h.npy").row(2)) <= 1e-3);
+        QVERIFY(relativeError(row(curves, "onset_strength"),
+                              readNpy(kRef + "drums.onset_strength_p.npy")) <= 1e-4);
+        QVERIFY(relativeError(row(curves, "spectral_contrast_3"),
+                              readNpy(kRef + "drums.spectral_contrast.npy").row(3)) <= 1e-4);
+        QVERIFY(relativeError(a->cqt(), readNpy(kRef + "drums.cqt_mag.npy")) <= 1e-2);
+    }
+
     void realRecordingMp3() {
         const auto a = runAnalysis(kRef + "drums.mp3", AnalysisSettings{});
         QCOMPARE(a->stftMagnitude().rows(), Eigen::Index(1025));
