@@ -69,26 +69,25 @@ Eigen::Index bestPeriod(const Eigen::ArrayXd& acf, const Eigen::ArrayXd& prior) 
     return best;
 }
 
-Eigen::ArrayXXf tempogramFor(const Eigen::ArrayXf& onset_envelope, const TempoParams& params) {
+TempogramParams tempogramParams(const TempoParams& params) {
     params.validate();
     TempogramParams tg;
     tg.sr = params.sr;
     tg.hop_length = params.hop_length;
     tg.win_length = params.winLength();
-    return tempogram(onset_envelope, tg);
+    return tg;
 }
 
 } // namespace
 
 double tempo(const Eigen::ArrayXf& onset_envelope, const TempoParams& params) {
-    const Eigen::ArrayXXf tg = tempogramFor(onset_envelope, params);
-    const Eigen::ArrayXd mean = tg.cast<double>().rowwise().mean();
-    const Eigen::ArrayXd bpms = tempoFrequencies(int(tg.rows()), params.sr, params.hop_length);
+    const Eigen::ArrayXd mean = tempogramMean(onset_envelope, tempogramParams(params));
+    const Eigen::ArrayXd bpms = tempoFrequencies(int(mean.size()), params.sr, params.hop_length);
     return bpms[bestPeriod(mean, logPrior(bpms, params))];
 }
 
 Eigen::ArrayXd dynamicTempo(const Eigen::ArrayXf& onset_envelope, const TempoParams& params) {
-    const Eigen::ArrayXXf tg = tempogramFor(onset_envelope, params);
+    const Eigen::ArrayXXf tg = tempogram(onset_envelope, tempogramParams(params));
     const Eigen::ArrayXd bpms = tempoFrequencies(int(tg.rows()), params.sr, params.hop_length);
     const Eigen::ArrayXd prior = logPrior(bpms, params);
     Eigen::ArrayXd out(tg.cols());

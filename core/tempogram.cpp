@@ -3,6 +3,7 @@
 #include "core/fft.h"
 #include "core/stft.h"
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <stdexcept>
@@ -58,9 +59,11 @@ float columnNorm(const float* r, int size, double norm) {
     return float(std::pow(mag.abs().cast<double>().pow(norm).sum(), 1.0 / norm));
 }
 
-} // namespace
-
-Eigen::ArrayXXf tempogram(const Eigen::ArrayXf& onset_envelope, const TempogramParams& params) {
+// Computes every column of the tempogram in turn into a scratch buffer and hands it to
+// sink(t, column): the matrix and its time average share one implementation.
+template <typename Sink>
+Eigen::Index forEachColumn(const Eigen::ArrayXf& onset_envelope, const TempogramParams& params,
+                           Sink&& sink) {
     params.validate();
     const int win = params.win_length;
     const Eigen::Index n = onset_envelope.size();
@@ -80,9 +83,7 @@ Eigen::ArrayXXf tempogram(const Eigen::ArrayXf& onset_envelope, const TempogramP
     std::vector<float> frame(static_cast<size_t>(size), 0.0f), acf(static_cast<size_t>(size));
     std::vector<std::complex<float>> spectrum(static_cast<size_t>(fft.bins()));
     const float scale = 1.0f / float(size);
-
-    Eigen::ArrayXXf out(win, n_frames);
-    Eigen::Map<Eigen::ArrayXf> head(frame.data(), win);
+    Eigen::Map<Eigen::ArrayXf> head(frame.data(), win), column(acf.data(), win);
     for (Eigen::Index t = 0; t < n_frames; ++t) {
         head = padded.segment(t, win) * window;
         fft.forward(frame.data(), spectrum.data());
@@ -90,15 +91,36 @@ Eigen::ArrayXXf tempogram(const Eigen::ArrayXf& onset_envelope, const TempogramP
         for (auto& c : spectrum)
             c = c.real() * c.real() + c.imag() * c.imag();
         fft.inverse(spectrum.data(), acf.data());
-        float* r = out.col(t).data();
-        for (int k = 0; k < win; ++k)
-            r[k] = acf[size_t(k)] * scale;
-        if (std::isnan(params.norm)) continue;
-        const float length = columnNorm(r, win, params.norm);
-        if (length < tiny) continue;
-        out.col(t) /= length;
+        column *= scale;
+        if (!std::isnan(params.norm)) {
+            const float length = columnNorm(acf.data(), win, params.norm);
+            if (length >= tiny) column /= length;
+        }
+        sink(t, column);
     }
+    return n_frames;
+}
+
+} // namespace
+
+Eigen::ArrayXXf tempogram(const Eigen::ArrayXf& onset_envelope, const TempogramParams& params) {
+    params.validate();
+    const Eigen::Index n = onset_envelope.size();
+    Eigen::ArrayXXf out(params.win_length,
+                        params.center ? n : std::max<Eigen::Index>(0, n - params.win_length + 1));
+    forEachColumn(onset_envelope, params,
+                  [&](Eigen::Index t, const auto& column) { out.col(t) = column; });
     return out;
+}
+
+Eigen::ArrayXd tempogramMean(const Eigen::ArrayXf& onset_envelope, const TempogramParams& params) {
+    params.validate();
+    Eigen::ArrayXd sum = Eigen::ArrayXd::Zero(params.win_length);
+    const Eigen::Index n_frames =
+        forEachColumn(onset_envelope, params, [&](Eigen::Index, const auto& column) {
+            sum += column.template cast<double>();
+        });
+    return sum / double(n_frames);
 }
 
 Eigen::ArrayXd tempoFrequencies(int n_bins, double sr, int hop_length) {

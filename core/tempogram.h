@@ -40,6 +40,11 @@ struct TempogramParams {
 /// [shape=(win_length, n - win_length + 1)] with center=false (needs n >= win_length).
 Eigen::ArrayXXf tempogram(const Eigen::ArrayXf& onset_envelope, const TempogramParams& params = {});
 
+/// The tempogram averaged over time, np.mean(tempogram(...), axis=-1) (in float64), without
+/// storing the matrix: what librosa.feature.tempo aggregates. Returns [shape=(win_length,)].
+Eigen::ArrayXd tempogramMean(const Eigen::ArrayXf& onset_envelope,
+                             const TempogramParams& params = {});
+
 /// librosa.tempo_frequencies(n_bins, sr, hop_length): the BPM of each tempogram row,
 /// [shape=(n_bins,)]; bin 0 (lag 0) is +inf, bin k is 60 * sr / (hop_length * k).
 /// n_bins >= 0, sr > 0, hop_length > 0.

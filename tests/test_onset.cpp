@@ -1,5 +1,7 @@
 // core/onset: librosa.onset.onset_strength (spectral flux of the log-power mel spectrogram).
 #include "core/audio.h"
+#include "core/decibel.h"
+#include "core/mel.h"
 #include "core/npy.h"
 #include "core/onset.h"
 
@@ -71,6 +73,27 @@ private slots:
     void realRecording() {
         const Audio audio = load(kReference / "drums.wav");
         compareWithReference(onsetStrength(audio.mono()), "drums.onset_strength.npy");
+    }
+
+    void blockwiseMelEqualsTheWholeSpectrogram_data() {
+        QTest::addColumn<int>("length");
+        QTest::newRow("short: 6 frames") << 3000;
+        QTest::newRow("one block and a bit: 130 frames") << 129 * 512;
+        QTest::newRow("drums: 345 frames") << 0;
+    }
+    void blockwiseMelEqualsTheWholeSpectrogram() {
+        // onsetStrength(y) frames the STFT in blocks; it must equal the flux of the log-power mel
+        // spectrogram of the whole signal at once.
+        QFETCH(int, length);
+        Eigen::ArrayXf y = row(readNpy(kReference / "drums.y.npy"));
+        if (length > 0) y = Eigen::ArrayXf(y.head(length));
+        Eigen::ArrayXXf S = melSpectrogram(y, 22050.0, StftParams{});
+        powerToDbInPlace(S);
+        const Eigen::ArrayXf whole = onsetStrength(S);
+        const Eigen::ArrayXf blocked = onsetStrength(y);
+        QCOMPARE(blocked.size(), whole.size());
+        QVERIFY(whole.abs().maxCoeff() > 0.0f);
+        QVERIFY(relativeError(blocked, whole) <= 1e-6);
     }
 
     void fluxOfAGivenSpectrogram() {

@@ -114,6 +114,18 @@ private slots:
         QCOMPARE(peakLag(tg, 100), Eigen::Index(25));
     }
 
+    void meanIsTheTimeAverageOfTheMatrix() {
+        const Eigen::ArrayXf env = row(readNpy(kReference / "drums.onset_strength_p.npy"));
+        TempogramParams p;
+        p.win_length = 344; // what tempo() uses at 22050 Hz, hop 512
+        const Eigen::ArrayXd expected = tempogram(env, p).cast<double>().rowwise().mean();
+        const Eigen::ArrayXd mean = tempogramMean(env, p);
+        QCOMPARE(mean.size(), Eigen::Index(344));
+        QVERIFY((mean - expected).abs().maxCoeff() <= 1e-12);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 tempogramMean(env, TempogramParams{22050.0, 512, 0}));
+    }
+
     void tempoFrequenciesAreLibrosas() {
         const Eigen::ArrayXd bpm = tempoFrequencies(5, 22050.0, 512);
         QVERIFY(std::isinf(bpm[0]));
