@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace featurescope {
@@ -74,23 +75,56 @@ HarmonicPercussive<Eigen::ArrayXXf> medians(const Eigen::ArrayXXf& magnitude,
             medianFilter(magnitude, params.kernel_size.percussive, 0)};
 }
 
-// Calls apply(i, mask_harmonic, mask_percussive) for every entry, column chunks in parallel.
-template <typename Apply>
-void forEachMask(const HarmonicPercussive<Eigen::ArrayXXf>& median, const HpssParams& params,
-                 const Apply& apply) {
-    const bool split_zeros = params.margin.harmonic == 1.0 && params.margin.percussive == 1.0;
-    const Softmask softmask(params.power, split_zeros);
-    const float margin_h = float(params.margin.harmonic);
-    const float margin_p = float(params.margin.percussive);
-    const Eigen::Index rows = median.harmonic.rows();
-    parallelColumns(median.harmonic.cols(), [&](Eigen::Index begin, Eigen::Index end) {
-        for (Eigen::Index i = begin * rows; i < end * rows; ++i) {
-            const float harm = median.harmonic.data()[i];
-            const float perc = median.percussive.data()[i];
-            apply(i, softmask(harm, perc * margin_h), softmask(perc, harm * margin_p));
-        }
-    });
+// Calls block(i, n) for i in [0, count) in steps of n = 8 entries (a compile-time constant, so
+// the loop inside `block` is vectorised at -O2), then n = 1 for the tail.
+template <typename Block> void inBlocks(Eigen::Index count, const Block& block) {
+    Eigen::Index i = 0;
+    for (; i + 8 <= count; i += 8)
+        block(i, std::integral_constant<int, 8>{});
+    for (; i < count; ++i)
+        block(i, std::integral_constant<int, 1>{});
 }
+
+// Softmask::operator() for power 2, without branches: where both inputs are below tiny the
+// division runs on a clamped Z and its result is replaced by `split`.
+inline float squareSoftmask(float x, float x_ref, float split) {
+    const float z = std::max(x, x_ref);
+    const float clamped = std::max(z, std::numeric_limits<float>::min());
+    const float a = x / clamped;
+    const float b = x_ref / clamped;
+    const float mask = (a * a) / (a * a + b * b);
+    return z < std::numeric_limits<float>::min() ? split : mask;
+}
+
+// Both masks of one column (`rows` entries) from its two medians.
+struct MaskRule {
+    Softmask softmask;
+    float margin_h;
+    float margin_p;
+
+    explicit MaskRule(const HpssParams& params)
+        : softmask(params.power, params.margin.harmonic == 1.0 && params.margin.percussive == 1.0)
+        , margin_h(float(params.margin.harmonic))
+        , margin_p(float(params.margin.percussive)) {}
+
+    void operator()(const float* harm, const float* perc, Eigen::Index rows, float* mask_h,
+                    float* mask_p) const {
+        if (softmask.hard || softmask.power != 2.0f) {
+            for (Eigen::Index r = 0; r < rows; ++r) {
+                mask_h[r] = softmask(harm[r], perc[r] * margin_h);
+                mask_p[r] = softmask(perc[r], harm[r] * margin_p);
+            }
+            return;
+        }
+        const float split = softmask.split_zeros ? 0.5f : 0.0f;
+        inBlocks(rows, [&](Eigen::Index r, auto n) {
+            for (int l = 0; l < n; ++l) {
+                mask_h[r + l] = squareSoftmask(harm[r + l], perc[r + l] * margin_h, split);
+                mask_p[r + l] = squareSoftmask(perc[r + l], harm[r + l] * margin_p, split);
+            }
+        });
+    }
+};
 
 } // namespace
 
@@ -122,47 +156,66 @@ HarmonicPercussive<Eigen::ArrayXXf> hpssMasks(const Eigen::ArrayXXf& S, const Hp
     checkNonNegative(S, "S");
     HarmonicPercussive<Eigen::ArrayXXf> masks{Eigen::ArrayXXf(S.rows(), S.cols()),
                                               Eigen::ArrayXXf(S.rows(), S.cols())};
-    forEachMask(medians(S, params), params, [&](Eigen::Index i, float mask_h, float mask_p) {
-        masks.harmonic.data()[i] = mask_h;
-        masks.percussive.data()[i] = mask_p;
+    const auto median = medians(S, params);
+    const MaskRule rule(params);
+    parallelColumns(S.cols(), [&](Eigen::Index begin, Eigen::Index end) {
+        for (Eigen::Index t = begin; t < end; ++t)
+            rule(median.harmonic.col(t).data(), median.percussive.col(t).data(), S.rows(),
+                 masks.harmonic.col(t).data(), masks.percussive.col(t).data());
     });
     return masks;
 }
 
 HarmonicPercussive<Eigen::ArrayXXf> hpss(const Eigen::ArrayXXf& S, const HpssParams& params) {
-    params.validate();
-    checkNonNegative(S, "S");
-    HarmonicPercussive<Eigen::ArrayXXf> parts{Eigen::ArrayXXf(S.rows(), S.cols()),
-                                              Eigen::ArrayXXf(S.rows(), S.cols())};
-    forEachMask(medians(S, params), params, [&](Eigen::Index i, float mask_h, float mask_p) {
-        parts.harmonic.data()[i] = S.data()[i] * mask_h;
-        parts.percussive.data()[i] = S.data()[i] * mask_p;
-    });
+    auto parts = hpssMasks(S, params);
+    parts.harmonic *= S;
+    parts.percussive *= S;
     return parts;
 }
 
 HarmonicPercussive<ComplexSpectrogram> hpss(const ComplexSpectrogram& S, const HpssParams& params) {
     params.validate();
-    Eigen::ArrayXXf magnitude(S.rows(), S.cols());
+    const Eigen::Index rows = S.rows();
+    Eigen::ArrayXXf magnitude(rows, S.cols());
     parallelColumns(S.cols(), [&](Eigen::Index begin, Eigen::Index end) {
-        magnitude.middleCols(begin, end - begin) = S.middleCols(begin, end - begin).abs();
+        // |S| as numpy's abs (hypotf): the square root of the sum of squares in double.
+        const float* s = reinterpret_cast<const float*>(S.data()) + 2 * begin * rows;
+        float* mag = magnitude.data() + begin * rows;
+        for (Eigen::Index i = 0; i < (end - begin) * rows; ++i)
+            mag[i] =
+                float(std::sqrt(double(s[2 * i]) * s[2 * i] + double(s[2 * i + 1]) * s[2 * i + 1]));
     });
-    HarmonicPercussive<ComplexSpectrogram> parts{ComplexSpectrogram(S.rows(), S.cols()),
-                                                 ComplexSpectrogram(S.rows(), S.cols())};
-    forEachMask(medians(magnitude, params), params,
-                [&](Eigen::Index i, float mask_h, float mask_p) {
-                    // librosa: (|S| * mask) * phase, with phase = S / |S| (1 for a zero bin),
+    const auto median = medians(magnitude, params);
+    const MaskRule rule(params);
+    HarmonicPercussive<ComplexSpectrogram> parts{ComplexSpectrogram(rows, S.cols()),
+                                                 ComplexSpectrogram(rows, S.cols())};
+    parallelColumns(S.cols(), [&](Eigen::Index begin, Eigen::Index end) {
+        std::vector<float> mask_h(static_cast<size_t>(rows)), mask_p(static_cast<size_t>(rows));
+        for (Eigen::Index t = begin; t < end; ++t) {
+            rule(median.harmonic.col(t).data(), median.percussive.col(t).data(), rows,
+                 mask_h.data(), mask_p.data());
+            const float* mag = magnitude.col(t).data();
+            const float* s = reinterpret_cast<const float*>(S.col(t).data());
+            float* h = reinterpret_cast<float*>(parts.harmonic.col(t).data());
+            float* p = reinterpret_cast<float*>(parts.percussive.col(t).data());
+            inBlocks(rows, [&](Eigen::Index r, auto n) {
+                for (int l = 0; l < n; ++l) {
+                    // librosa: (|S| * mask) * phase with phase = S / |S| (1 for a zero bin),
                     // each product rounded to float32 in that order.
-                    const float mag = magnitude.data()[i];
-                    const std::complex<float> s = S.data()[i];
-                    const float zero = mag == 0.0f ? 1.0f : 0.0f;
-                    const float phase_re = s.real() / (mag + zero) + zero;
-                    const float phase_im = s.imag() / (mag + zero);
-                    const float h = mag * mask_h;
-                    const float p = mag * mask_p;
-                    parts.harmonic.data()[i] = {h * phase_re, h * phase_im};
-                    parts.percussive.data()[i] = {p * phase_re, p * phase_im};
-                });
+                    const float m = mag[r + l];
+                    const float zero = m == 0.0f ? 1.0f : 0.0f;
+                    const float phase_re = s[2 * (r + l)] / (m + zero) + zero;
+                    const float phase_im = s[2 * (r + l) + 1] / (m + zero);
+                    const float mh = m * mask_h[size_t(r + l)];
+                    const float mp = m * mask_p[size_t(r + l)];
+                    h[2 * (r + l)] = mh * phase_re;
+                    h[2 * (r + l) + 1] = mh * phase_im;
+                    p[2 * (r + l)] = mp * phase_re;
+                    p[2 * (r + l) + 1] = mp * phase_im;
+                }
+            });
+        }
+    });
     return parts;
 }
 
