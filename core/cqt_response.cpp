@@ -3,7 +3,7 @@
 #include "core/fft.h"
 
 #include <algorithm>
-#include <vector>
+#include <cmath>
 
 namespace featurescope {
 
@@ -24,7 +24,7 @@ std::pair<int, int> columnBand(const SparseFilterBank& bank) {
 
 } // namespace
 
-void cqtResponse(const Eigen::ArrayXf& y, const SparseFilterBank& bank, int hop,
+void cqtResponse(const Eigen::Map<const Eigen::ArrayXf>& y, const SparseFilterBank& bank, int hop,
                  const CqtResponseTarget& target) {
     const int n_fft = bank.n_fft;
     const Eigen::Index pad = n_fft / 2;
@@ -33,33 +33,35 @@ void cqtResponse(const Eigen::ArrayXf& y, const SparseFilterBank& bank, int hop,
     const int width = std::max(hi - lo, 1);
 
     RealFft fft(n_fft);
-    std::vector<std::complex<float>> spectrum(static_cast<size_t>(fft.bins()));
-    std::vector<float> edge_frame(static_cast<size_t>(n_fft));
+    float* frame = fft.realBuffer();
+    const std::complex<float>* spectrum = fft.spectrumBuffer();
     SpectrumBlock re_in = SpectrumBlock::Zero(kBlock, width);
     SpectrumBlock im_in = SpectrumBlock::Zero(kBlock, width);
     FrameBlock re, im;
+    // One block's responses, filter-major, so that each frame is then written as one run.
+    const int rows = bank.rows();
+    Eigen::Array<float, kBlock, Eigen::Dynamic> re_out(kBlock, rows), im_out(kBlock, rows);
 
     for (Eigen::Index t0 = 0; t0 < target.n_frames; t0 += kBlock) {
         const int count = int(std::min<Eigen::Index>(kBlock, target.n_frames - t0));
         for (int b = 0; b < count; ++b) {
             const Eigen::Index start = (t0 + b) * hop - pad;
-            const float* frame = y.data() + start;
-            if (start < 0 || start + n_fft > n) {
-                // Frames that overlap the zero padding are assembled; inner frames are read
-                // straight from y.
+            if (start >= 0 && start + n_fft <= n) {
+                std::copy_n(y.data() + start, n_fft, frame);
+            } else {
+                // Frames that overlap the zero padding.
                 for (int i = 0; i < n_fft; ++i) {
                     const Eigen::Index s = start + i;
-                    edge_frame[size_t(i)] = (s >= 0 && s < n) ? y[s] : 0.0f;
+                    frame[i] = (s >= 0 && s < n) ? y[s] : 0.0f;
                 }
-                frame = edge_frame.data();
             }
-            fft.forward(frame, spectrum.data());
+            fft.forward();
             for (int j = 0; j < hi - lo; ++j) {
-                re_in(b, j) = spectrum[size_t(lo + j)].real();
-                im_in(b, j) = spectrum[size_t(lo + j)].imag();
+                re_in(b, j) = spectrum[lo + j].real();
+                im_in(b, j) = spectrum[lo + j].imag();
             }
         }
-        for (int r = 0; r < bank.rows(); ++r) {
+        for (int r = 0; r < rows; ++r) {
             re.setZero();
             im.setZero();
             for (int k = bank.row_start[size_t(r)]; k < bank.row_start[size_t(r) + 1]; ++k) {
@@ -68,16 +70,22 @@ void cqtResponse(const Eigen::ArrayXf& y, const SparseFilterBank& bank, int hop,
                 re += a.real() * re_in.col(c) - a.imag() * im_in.col(c);
                 im += a.real() * im_in.col(c) + a.imag() * re_in.col(c);
             }
-            const Eigen::Index row = target.first_row + r;
+            re_out.col(r) = re;
+            im_out.col(r) = im;
+        }
+        for (int b = 0; b < count; ++b) {
             if (target.complex_out) {
-                for (int b = 0; b < count; ++b)
-                    (*target.complex_out)(row, t0 + b) = {re[b], im[b]};
+                std::complex<float>* column =
+                    target.complex_out->col(t0 + b).data() + target.first_row;
+                for (int r = 0; r < rows; ++r)
+                    column[r] = {re_out(b, r), im_out(b, r)};
             } else {
+                float* column = target.magnitude_out->col(t0 + b).data() + target.first_row;
                 // In double, so that the squares of very quiet responses do not underflow.
-                const Eigen::Array<double, kBlock, 1> magnitude =
-                    (re.cast<double>().square() + im.cast<double>().square()).sqrt();
-                for (int b = 0; b < count; ++b)
-                    (*target.magnitude_out)(row, t0 + b) = float(magnitude[b]);
+                for (int r = 0; r < rows; ++r) {
+                    const double x = re_out(b, r), z = im_out(b, r);
+                    column[r] = float(std::sqrt(x * x + z * z));
+                }
             }
         }
     }

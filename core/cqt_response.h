@@ -21,7 +21,7 @@ struct CqtResponseTarget {
 /// samples apart, hop > 0) are transformed and multiplied by the sparse basis; frame t fills
 /// column t. Frames past the end of the padded signal are not requested by cqt (n_frames never
 /// exceeds 1 + (len(y) + 2*(n_fft/2) - n_fft) / hop).
-void cqtResponse(const Eigen::ArrayXf& y, const SparseFilterBank& bank, int hop,
+void cqtResponse(const Eigen::Map<const Eigen::ArrayXf>& y, const SparseFilterBank& bank, int hop,
                  const CqtResponseTarget& target);
 
 } // namespace featurescope
