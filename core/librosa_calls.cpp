@@ -1,0 +1,152 @@
+#include "core/librosa_calls.h"
+
+#include <cstdio>
+
+namespace featurescope {
+
+namespace {
+
+std::string g(double value) {
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%.17g", value);
+    std::string text = buffer;
+    if (text.find_first_of(".e") == std::string::npos && text.find("n") == std::string::npos)
+        text += ".0";
+    return text;
+}
+
+std::string n(long long value) {
+    return std::to_string(value);
+}
+
+/// The Python name of the signal variable.
+std::string var(Signal signal) {
+    switch (signal) {
+    case Signal::harmonic:
+        return "y_h";
+    case Signal::percussive:
+        return "y_p";
+    case Signal::original:
+        break;
+    }
+    return "y";
+}
+
+std::string magnitude(Signal signal, const AnalysisSettings& s) {
+    return "np.abs(librosa.stft(" + var(signal) + ", n_fft=" + n(s.n_fft) +
+           ", hop_length=" + n(s.hop_length) + "))";
+}
+
+std::string mel(Signal signal, const AnalysisSettings& s) {
+    return "librosa.feature.melspectrogram(S=" + magnitude(signal, s) +
+           "**2, sr=sr, n_mels=" + n(s.n_mels) + ", fmin=" + g(s.mel_fmin) +
+           ", fmax=" + (s.mel_fmax ? g(*s.mel_fmax) : "None") +
+           ", htk=" + (s.htk ? "True" : "False") + ")";
+}
+
+std::string db(const AnalysisSettings& s) {
+    return std::string(s.db_ref == DbReference::max ? "ref=np.max" : "ref=1.0") +
+           ", top_db=" + (s.top_db ? g(*s.top_db) : "None");
+}
+
+std::string tuning(const AnalysisSettings& s) {
+    return s.tuning ? g(*s.tuning) : "None";
+}
+
+std::string chromaCqt(Signal signal, const AnalysisSettings& s) {
+    return "librosa.feature.chroma_cqt(y=" + var(signal) +
+           ", sr=sr, hop_length=" + n(s.hop_length) + ", n_chroma=" + n(s.n_chroma) +
+           ", tuning=" + tuning(s) + ")";
+}
+
+std::string onset(const AnalysisSettings& s) {
+    return "librosa.onset.onset_strength(y=" + var(s.routing.rhythm) +
+           ", sr=sr, n_fft=" + n(s.n_fft) + ", hop_length=" + n(s.hop_length) + ")";
+}
+
+} // namespace
+
+std::string librosaSetup(const AnalysisSettings& s, const Crop& crop, std::string_view path) {
+    std::string text = "import librosa\nimport numpy as np\n";
+    std::string quoted;
+    for (const char c : path) {
+        if (c == '\\' || c == '\'') quoted += '\\';
+        quoted += c;
+    }
+    text += "y, sr = librosa.load('" + quoted + "', sr=" + g(s.sr) + ", mono=True)\n";
+    if (s.crop_signal && crop.policy.kind != CropPolicy::Kind::none)
+        text += "y = librosa.util.fix_length(y[" + n(crop.start_sample) +
+                ":], size=" + n(crop.n_samples) + ")  # crop " + crop.policy.toString() + "\n";
+    text += "y_h = librosa.effects.harmonic(y, kernel_size=" + n(s.kernel_size) +
+            ", margin=" + g(s.margin) + ", n_fft=" + n(s.n_fft) +
+            ", hop_length=" + n(s.hop_length) + ")\n";
+    text += "y_p = librosa.effects.percussive(y, kernel_size=" + n(s.kernel_size) +
+            ", margin=" + g(s.margin) + ", n_fft=" + n(s.n_fft) +
+            ", hop_length=" + n(s.hop_length) + ")\n";
+    return text;
+}
+
+std::string librosaCall(std::string_view name, const AnalysisSettings& s) {
+    const Routing& r = s.routing;
+    const std::string hpss = "librosa.decompose.hpss(librosa.stft(y, n_fft=" + n(s.n_fft) +
+                             ", hop_length=" + n(s.hop_length) +
+                             "), kernel_size=" + n(s.kernel_size) + ", margin=" + g(s.margin) + ")";
+    const std::string mfcc = "librosa.feature.mfcc(S=librosa.power_to_db(" + mel(r.mfcc, s) +
+                             "), n_mfcc=" + n(s.n_mfcc) + ")";
+    if (name == "stft") return magnitude(Signal::original, s);
+    if (name == "stft_db")
+        return "librosa.amplitude_to_db(" + magnitude(Signal::original, s) + ", " + db(s) + ")";
+    if (name == "mel") return mel(Signal::original, s);
+    if (name == "mel_db")
+        return "librosa.power_to_db(" + mel(Signal::original, s) + ", " + db(s) + ")";
+    if (name == "cqt")
+        return "np.abs(librosa.cqt(y, sr=sr, hop_length=" + n(s.hop_length) +
+               ", fmin=" + g(s.fmin) + ", n_bins=" + n(s.n_bins) +
+               ", bins_per_octave=" + n(s.bins_per_octave) + "))";
+    if (name == "harmonic") return "np.abs(" + hpss + "[0])";
+    if (name == "percussive") return "np.abs(" + hpss + "[1])";
+    if (name == "chroma")
+        return "librosa.feature.chroma_stft(S=" + magnitude(r.chroma_stft, s) +
+               "**2, sr=sr, n_chroma=" + n(s.n_chroma) + ", tuning=" + tuning(s) + ")";
+    if (name == "mfcc") return mfcc;
+    if (name == "mfcc_delta") return "librosa.feature.delta(" + mfcc + ")";
+    const std::string S = magnitude(r.spectral, s);
+    if (name == "spectral_centroid") return "librosa.feature.spectral_centroid(S=" + S + ", sr=sr)";
+    if (name == "spectral_bandwidth")
+        return "librosa.feature.spectral_bandwidth(S=" + S + ", sr=sr)";
+    if (name == "spectral_rolloff") return "librosa.feature.spectral_rolloff(S=" + S + ", sr=sr)";
+    if (name == "spectral_flatness") return "librosa.feature.spectral_flatness(S=" + S + ")";
+    if (name == "spectral_contrast")
+        return "librosa.feature.spectral_contrast(S=" + magnitude(r.spectral_contrast, s) +
+               ", sr=sr)";
+    if (name == "rms")
+        return "librosa.feature.rms(S=" + magnitude(r.rms, s) + ", frame_length=" + n(s.n_fft) +
+               ")";
+    if (name == "zero_crossing_rate")
+        return "librosa.feature.zero_crossing_rate(" + var(r.zcr) + ", frame_length=" + n(s.n_fft) +
+               ", hop_length=" + n(s.hop_length) + ")";
+    if (name == "chroma_cqt") return chromaCqt(r.chroma_cqt, s);
+    if (name == "tonnetz") return "librosa.feature.tonnetz(chroma=" + chromaCqt(r.tonnetz, s) + ")";
+    if (name == "onset_strength") return onset(s);
+    if (name == "tempo" || name == "tempo_bpm")
+        return "librosa.feature.tempo(onset_envelope=" + onset(s) +
+               ", sr=sr, hop_length=" + n(s.hop_length) + ")[0]";
+    if (name == "beats")
+        return "librosa.beat.beat_track(onset_envelope=" + onset(s) +
+               ", sr=sr, hop_length=" + n(s.hop_length) + ")[1]";
+    if (name == "tempogram")
+        return "librosa.feature.tempogram(onset_envelope=" + onset(s) +
+               ", sr=sr, hop_length=" + n(s.hop_length) + ")";
+    return {};
+}
+
+std::string curveFamily(std::string_view row) {
+    for (const std::string_view family :
+         {"spectral_contrast", "mfcc_delta", "mfcc", "chroma_cqt", "chroma", "tonnetz"})
+        if (row.substr(0, family.size()) == family && row.size() > family.size() &&
+            row[family.size()] == '_')
+            return std::string(family);
+    return std::string(row);
+}
+
+} // namespace featurescope
