@@ -1,0 +1,35 @@
+// featurescope-extract: librosa's features for a folder of tracks, one command.
+#include "app/extract/extract.h"
+#include "app/extract/merge.h"
+#include "app/extract/options.h"
+
+#include <cstdio>
+#include <exception>
+
+#ifndef FEATURESCOPE_VERSION
+#define FEATURESCOPE_VERSION "unknown"
+#endif
+
+int main(int argc, char** argv) {
+    using namespace featurescope::extract;
+    try {
+        const Options options = parseOptions(std::vector<std::string>(argv + 1, argv + argc));
+        if (options.help) {
+            std::fputs(usage().c_str(), stdout);
+            return 0;
+        }
+        if (options.version) {
+            std::printf("featurescope-extract %s (librosa 0.10.2 semantics)\n",
+                        FEATURESCOPE_VERSION);
+            return 0;
+        }
+        return options.merge ? runMerge(options) : runExtract(options);
+    } catch (const UsageError& error) {
+        std::fprintf(stderr, "featurescope-extract: %s\nTry 'featurescope-extract --help'.\n",
+                     error.what());
+        return 2;
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "featurescope-extract: %s\n", error.what());
+        return 2;
+    }
+}
