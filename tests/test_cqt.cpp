@@ -176,6 +176,37 @@ private slots:
         QCOMPARE(loudestBin(C), Eigen::Index(21)); // A2
     }
 
+    void earlyDownsamplingAgreesWithTheRecursion() {
+        // 24 bins from C1 reach ~130 Hz, so librosa first resamples by 2^5 (__early_downsample);
+        // the same bins of the 84-bin CQT come from five successive halvings instead.
+        const Eigen::ArrayXf y = referenceSignal("drums");
+        CqtParams low;
+        low.n_bins = 24;
+        const Eigen::ArrayXXf early = cqtMagnitude(y, 22050.0, low);
+        const Eigen::ArrayXXf full = cqtMagnitude(y).topRows(24);
+        QCOMPARE(early.cols(), full.cols());
+        QVERIFY2(
+            (early - full).matrix().norm() <= 1e-3 * full.matrix().norm(),
+            qPrintable(QString::number((early - full).matrix().norm() / full.matrix().norm())));
+    }
+
+    void unscaledResponseIsScaledBySqrtLength() {
+        // scale=False skips the division by sqrt(filter length), length = sr / (alpha * freq),
+        // with or without early downsampling.
+        const Eigen::ArrayXf y = referenceSignal("chords");
+        for (const int n_bins : {24, 84}) {
+            CqtParams p;
+            p.n_bins = n_bins;
+            const Eigen::ArrayXXf scaled = cqtMagnitude(y, 22050.0, p);
+            p.scale = false;
+            const Eigen::ArrayXXf unscaled = cqtMagnitude(y, 22050.0, p);
+            const Eigen::ArrayXd freqs = cqtBinFrequencies(p);
+            const Eigen::ArrayXd lengths = 22050.0 / (relativeBandwidth(freqs) * freqs);
+            const Eigen::ArrayXXf expected = scaled.colwise() * lengths.sqrt().cast<float>();
+            QVERIFY((unscaled - expected).matrix().norm() <= 1e-5 * expected.matrix().norm());
+        }
+    }
+
     void concurrentCallsAgree() {
         const Eigen::ArrayXf y = referenceSignal("chords");
         Eigen::ArrayXXf a, b;
