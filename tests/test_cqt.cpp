@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -163,6 +164,34 @@ private slots:
         QVERIFY(std::abs(freqs[45] - 440.0 * std::pow(2.0, 0.3 / 12)) < 1e-9);
         QCOMPARE(loudestBin(cqtMagnitude(tone(freqs[45], 44100), 22050.0, tuned)),
                  Eigen::Index(45));
+    }
+
+    void phaseAdvancesWithTheTone() {
+        // librosa's response is basis.dot(stft): a tone at a bin's centre turns by
+        // +2 pi f hop / sr from one frame to the next. Bin 45 (A4) is in the top octave and bin
+        // 9 (A1) in the fifth halving, so both the direct and the recursive paths are checked.
+        for (const auto& [freq, bin] : {std::pair{440.0, 45}, {55.0, 9}}) {
+            const Eigen::ArrayXXcf C = cqt(tone(freq, 44100));
+            const double expected =
+                std::remainder(2 * std::numbers::pi * freq * 512 / 22050.0, 2 * std::numbers::pi);
+            for (Eigen::Index t = 20; t < 60; t += 13) {
+                const double step =
+                    std::arg(std::complex<double>(C(bin, t + 1)) / std::complex<double>(C(bin, t)));
+                QVERIFY2(std::abs(std::remainder(step - expected, 2 * std::numbers::pi)) < 1e-2,
+                         qPrintable(QString("%1 Hz: %2 vs %3").arg(freq).arg(step).arg(expected)));
+            }
+        }
+    }
+
+    void singleBin() {
+        // One bin has no neighbours to take a bandwidth from: librosa uses the equal-tempered one.
+        CqtParams p;
+        p.fmin = 440.0;
+        p.n_bins = 1;
+        const Eigen::ArrayXXf C = cqtMagnitude(tone(440.0, 22050), 22050.0, p);
+        QCOMPARE(C.rows(), Eigen::Index(1));
+        QVERIFY(C.isFinite().all());
+        QVERIFY(C.middleCols(10, 20).minCoeff() > 0.1f * C.maxCoeff());
     }
 
     void hopWithFewFactorsOfTwoIsAccepted() {
