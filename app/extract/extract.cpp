@@ -2,6 +2,7 @@
 
 #include "app/extract/inputs.h"
 #include "app/extract/progress.h"
+#include "app/extract/tables.h"
 #include "core/analysis.h"
 #include "core/atomic_file.h"
 #include "core/csv.h"
@@ -141,7 +142,7 @@ int runExtract(const Options& options) {
         ++(outcomes[i].reused ? reused : written);
     }
     if (header.empty()) header = headerFor(options.settings);
-    writeFileAtomically(options.output / "summary.csv", header + body);
+    writeSummaryTables(options.output, header + body, options.scaler);
     std::vector<std::string> columns;
     for (auto& rows_of_header : parseCsv(header))
         columns = rows_of_header;

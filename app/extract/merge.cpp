@@ -1,5 +1,7 @@
 #include "app/extract/merge.h"
 
+#include "app/extract/tables.h"
+
 #include "core/atomic_file.h"
 #include "core/csv.h"
 
@@ -86,7 +88,7 @@ int runMerge(const Options& options) {
     // A track skipped in one shard but written in another (a retried run) counts as written.
     for (const auto& [path, line] : summary.lines)
         skipped.lines.erase(path);
-    writeFileAtomically(options.output / "summary.csv", joined(summary));
+    writeSummaryTables(options.output, joined(summary), options.scaler);
     writeFileAtomically(options.output / "summary.json", sidecar);
     writeFileAtomically(options.output / "skipped.csv", joined(skipped));
     std::fprintf(stderr, "merged %zu shards: %zu tracks written, %zu skipped\n",

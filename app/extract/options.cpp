@@ -43,7 +43,8 @@ std::string usage() {
 INPUT is an audio file, a folder (searched recursively for wav, flac, ogg, opus, mp3, aif, aiff)
 or a list file (.txt/.lst: one path per line). The label column is the parent folder's name
 (genres/jazz/x.mp3 -> jazz). Writes OUTDIR/summary.csv (one row per track) with its sidecar
-summary.json, OUTDIR/skipped.csv, and with --frames / --npy per-track files under OUTDIR/tracks/.
+summary.json, summary_z.csv (z-scored by OUTDIR/scaler.csv), OUTDIR/skipped.csv, and with
+--frames / --npy per-track files under OUTDIR/tracks/.
 
   --preset NAME          librosa (the default) or keras-melgram (sr 12000, n_fft 512,
                          hop_length 256, n_mels 96, dB re 1.0, crop center:29.12)
@@ -72,6 +73,8 @@ summary.json, OUTDIR/skipped.csv, and with --frames / --npy per-track files unde
   --jobs N               tracks analysed in parallel (every core)
   --shard I/N            only the I-th of N stable shares of the inputs (0 <= I < N)
   --force                recompute tracks a previous run already wrote
+  --scaler FILE          z-score summary_z.csv with this scaler.csv (from an earlier data set)
+                         instead of fitting one; by default OUTDIR/scaler.csv is fitted
   -o, --output OUTDIR    where to write
   -h, --help             this text
 
@@ -183,6 +186,7 @@ Options parseOptions(const std::vector<std::string>& args) {
         throw UsageError(error.what());
     }
     if (values.count("-o")) options.output = values["-o"];
+    if (values.count("--scaler")) options.scaler = values["--scaler"];
     if (options.output.empty()) throw UsageError("-o OUTDIR is required");
     if (options.inputs.empty())
         throw UsageError(options.merge ? "merge needs at least one SHARD_DIR"

@@ -5,6 +5,7 @@
 #include "core/export.h"
 
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -30,6 +31,8 @@ struct Options {
     int shard_index = 0; ///< --shard I/N: 0 <= I < N
     int shard_count = 1;
     bool force = false; ///< recompute tracks already done
+    /// --scaler FILE: z-score with this scaler.csv instead of fitting one to this data set.
+    std::optional<std::filesystem::path> scaler;
 };
 
 /// Parses argv (without argv[0]). Throws UsageError stating what is wrong.

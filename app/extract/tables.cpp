@@ -1,0 +1,53 @@
+#include "app/extract/tables.h"
+
+#include "core/atomic_file.h"
+#include "core/csv.h"
+#include "core/standardize.h"
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace featurescope::extract {
+
+namespace {
+
+/// summary.csv's fixed columns before the numbers that are scaled.
+constexpr std::size_t kFirstFeature = 5; // path,label,duration_s,crop_start_s,crop_duration_s
+
+} // namespace
+
+void writeSummaryTables(const std::filesystem::path& outdir, const std::string& summary,
+                        const std::optional<std::filesystem::path>& scaler_path) {
+    writeFileAtomically(outdir / "summary.csv", summary);
+    const auto rows = parseCsv(summary);
+    if (rows.empty() || rows[0].size() <= kFirstFeature) return;
+    const std::vector<std::string> columns(rows[0].begin() + kFirstFeature, rows[0].end());
+    const auto n = static_cast<Eigen::Index>(columns.size());
+    Eigen::ArrayXXd table(static_cast<Eigen::Index>(rows.size() - 1), n);
+    for (std::size_t r = 1; r < rows.size(); ++r)
+        for (Eigen::Index c = 0; c < n; ++c) {
+            const std::size_t field = kFirstFeature + static_cast<std::size_t>(c);
+            table(static_cast<Eigen::Index>(r - 1), c) =
+                field < rows[r].size() ? std::strtod(rows[r][field].c_str(), nullptr) : NAN;
+        }
+    if (table.rows() == 0 && !scaler_path) return;
+    const Scaler scaler = scaler_path ? readScaler(*scaler_path) : fitScaler(table, columns);
+    if (scaler.columns != columns)
+        throw std::runtime_error("the scaler's columns differ from summary.csv's");
+    if (!scaler_path) writeFileAtomically(outdir / "scaler.csv", scalerCsv(scaler));
+    const Eigen::ArrayXXd z = standardize(table, scaler);
+    std::string text;
+    for (std::size_t i = 0; i < rows[0].size(); ++i)
+        text += (i ? "," : "") + csvField(rows[0][i]);
+    text += '\n';
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+        for (std::size_t i = 0; i < kFirstFeature; ++i)
+            text += (i ? "," : "") + csvField(i < rows[r].size() ? rows[r][i] : "");
+        for (Eigen::Index c = 0; c < n; ++c)
+            text += "," + formatNumber(z(static_cast<Eigen::Index>(r - 1), c));
+        text += '\n';
+    }
+    writeFileAtomically(outdir / "summary_z.csv", text);
+}
+
+} // namespace featurescope::extract

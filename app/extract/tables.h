@@ -1,0 +1,20 @@
+// The data-set tables written at the end of a run or a merge: summary.csv, its z-scored twin
+// and the scaler that made it.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace featurescope::extract {
+
+/// Writes OUTDIR/summary.csv (`summary`, a header and one line per track), then the
+/// standardisation beside it: OUTDIR/scaler.csv (column,mean,std of every feature column, i.e.
+/// from tempo_bpm on) and OUTDIR/summary_z.csv (the same table with those columns z-scored).
+/// With `scaler` (a scaler.csv from an earlier data set) the columns are scaled with it instead
+/// of one fitted here, so that new tracks are scaled as the training set was. Throws
+/// std::runtime_error when the scaler's columns differ from the table's.
+void writeSummaryTables(const std::filesystem::path& outdir, const std::string& summary,
+                        const std::optional<std::filesystem::path>& scaler);
+
+} // namespace featurescope::extract
