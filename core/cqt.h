@@ -18,8 +18,9 @@ namespace featurescope {
 /// 'constant' and res_type 'soxr_hq' (librosa's defaults).
 struct CqtParams {
     /// samples between frames, hop_length : int > 0. The default is 512.
-    /// librosa 0.10.2 imposes no divisibility rule: each octave halves the signal and the hop
-    /// while the hop is even; once it is odd, the remaining octaves are computed at that rate.
+    /// librosa 0.10.2 imposes no divisibility rule (older releases required a multiple of
+    /// 2^(n_octaves-1)): after each octave the signal and the hop are halved while the hop is
+    /// even; once it is odd, the remaining octaves are computed at that rate, slower but valid.
     int hop_length = 512;
     /// lowest bin's frequency before tuning, fmin : float > 0; std::nullopt means C1
     /// (~32.70 Hz). The default is C1.
@@ -28,14 +29,14 @@ struct CqtParams {
     int n_bins = 84;
     /// bins_per_octave : int > 0. The default is 12.
     int bins_per_octave = 12;
-    /// tuning offset in fractions of a bin, -0.5 <= tuning < 0.5 by convention; fmin becomes
-    /// fmin * 2^(tuning / bins_per_octave). std::nullopt estimates it from y
-    /// (estimateTuning(y, sr, {.bins_per_octave})). The default is 0.0, as in librosa.cqt.
+    /// tuning offset in fractions of a bin (finite; -0.5 <= tuning < 0.5 by convention); fmin
+    /// becomes fmin * 2^(tuning / bins_per_octave). std::nullopt estimates it from y with
+    /// estimateTuning(y, sr) at these bins_per_octave. The default is 0.0, as in librosa.cqt.
     std::optional<double> tuning = 0.0;
     /// filter length multiplier, filter_scale : float > 0. The default is 1.
     double filter_scale = 1.0;
-    /// norm of each filter's time-domain basis: 1 (L1), 2, +inf, or std::nullopt for none.
-    /// The default is 1.
+    /// norm of each filter's time-domain basis: p > 0 (1 = L1) or +inf (max), or std::nullopt
+    /// for none. The default is 1.
     std::optional<double> norm = 1.0;
     /// fraction of each filter's L1 mass that may be dropped, 0 <= sparsity < 1.
     /// The default is 0.01.
@@ -61,7 +62,10 @@ Eigen::ArrayXd cqtBinFrequencies(const CqtParams& params = {});
 /// y : non-empty; sr > 0. Returns [shape=(n_bins, t)], t = cqtFrameCount(len(y), sr, params);
 /// row 0 is the lowest bin. A signal shorter than the longest filter is zero padded (librosa
 /// warns and does the same). Throws std::invalid_argument stating the broken rule, including
-/// when the top bin's filter reaches past the Nyquist frequency.
+/// librosa's Nyquist rule — the top filter's reach, max(freqs * (1 + 0.5 * 1.5002 * alpha /
+/// filter_scale)) with 1.5002 the Hann window's noise bandwidth, must not exceed sr / 2 — and
+/// librosa's rule that an early-downsampled signal must be at least the downsampling factor
+/// long.
 /// The filter basis is built once per (sr, tuned fmin, n_bins, bins_per_octave, hop_length,
 /// filter_scale, norm, sparsity, scale) and cached; calls from several threads are safe.
 Eigen::ArrayXXcf cqt(const Eigen::ArrayXf& y, double sr = 22050.0, const CqtParams& params = {});

@@ -142,7 +142,8 @@ SparseFilterBank waveletFilterFft(const Eigen::ArrayXd& freqs, double sr,
         throw std::invalid_argument("sparsity must satisfy 0 <= sparsity < 1, got " +
                                     std::to_string(sparsity));
     const WaveletLengths wl = waveletLengths(freqs, sr, alpha, filter_scale);
-    const int n_fft = 1 << int(std::ceil(std::log2(wl.lengths.maxCoeff())));
+    // pad_fft: the next power of two of the longest filter (at least 1 sample).
+    const int n_fft = 1 << std::max(0, int(std::ceil(std::log2(wl.lengths.maxCoeff()))));
 
     SparseFilterBank bank;
     bank.n_fft = n_fft;
