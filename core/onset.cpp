@@ -124,6 +124,7 @@ Eigen::ArrayXXf melPower(const Eigen::ArrayXf& y, const OnsetStrengthParams& par
     std::vector<float> frame(static_cast<size_t>(n_fft));
     std::vector<std::complex<float>> spectrum(static_cast<size_t>(fft.bins()));
     Eigen::Map<Eigen::ArrayXf> windowed(frame.data(), n_fft);
+    const Eigen::Map<const Eigen::ArrayXcf> bins(spectrum.data(), fft.bins());
 
     constexpr Eigen::Index kBlockFrames = 128;
     Eigen::ArrayXXf power(fft.bins(), std::min(kBlockFrames, n_frames));
@@ -134,11 +135,8 @@ Eigen::ArrayXXf melPower(const Eigen::ArrayXf& y, const OnsetStrengthParams& par
         for (Eigen::Index j = 0; j < frames; ++j) {
             windowed = padded.segment((t0 + j) * hop, n_fft) * window;
             fft.forward(frame.data(), spectrum.data());
-            // |X|^2 directly: within an ulp or two of librosa's np.abs(X)**2, without the sqrt.
-            float* out = power.col(j).data();
-            for (size_t k = 0; k < spectrum.size(); ++k)
-                out[k] = spectrum[k].real() * spectrum[k].real() +
-                         spectrum[k].imag() * spectrum[k].imag();
+            // |X|^2 directly (vectorised): within an ulp or two of librosa's np.abs(X)**2.
+            power.col(j) = bins.abs2();
         }
         mel.middleCols(t0, frames) = applyMelFilterBank(bank, power);
     }

@@ -84,17 +84,27 @@ Eigen::Index forEachColumn(const Eigen::ArrayXf& onset_envelope, const Tempogram
     std::vector<std::complex<float>> spectrum(static_cast<size_t>(fft.bins()));
     const float scale = 1.0f / float(size);
     Eigen::Map<Eigen::ArrayXf> head(frame.data(), win), column(acf.data(), win);
+    Eigen::Map<Eigen::ArrayXcf> bins(spectrum.data(), fft.bins());
     for (Eigen::Index t = 0; t < n_frames; ++t) {
         head = padded.segment(t, win) * window;
         fft.forward(frame.data(), spectrum.data());
-        // re^2 + im^2: libstdc++'s std::norm squares a hypot, several times slower.
-        for (auto& c : spectrum)
-            c = c.real() * c.real() + c.imag() * c.imag();
+        // |X|^2 as Eigen's vectorised abs2 (libstdc++'s std::norm squares a hypot).
+        bins = bins.abs2().cast<std::complex<float>>();
         fft.inverse(spectrum.data(), acf.data());
-        column *= scale;
-        if (!std::isnan(params.norm)) {
+        // The 1 / size of the inverse FFT cancels in every norm but the count of non-zeros; for
+        // the others it only matters in the "too small to normalise" test.
+        if (std::isnan(params.norm) || params.norm == 0) {
+            column *= scale;
+            if (params.norm == 0) {
+                const float length = columnNorm(acf.data(), win, 0.0);
+                if (length >= tiny) column /= length;
+            }
+        } else {
             const float length = columnNorm(acf.data(), win, params.norm);
-            if (length >= tiny) column /= length;
+            if (length * scale >= tiny)
+                column /= length;
+            else
+                column *= scale;
         }
         sink(t, column);
     }

@@ -126,6 +126,24 @@ private slots:
                                  tempogramMean(env, TempogramParams{22050.0, 512, 0}));
     }
 
+    void otherNorms() {
+        const Eigen::ArrayXf env = row(readNpy(kReference / "drums.onset_strength_p.npy"));
+        TempogramParams p;
+        p.norm = std::numeric_limits<double>::quiet_NaN();
+        const Eigen::ArrayXXf raw = tempogram(env, p);
+        p.norm = 2.0;
+        const Eigen::ArrayXXf l2 = tempogram(env, p);
+        p.norm = 0.0;
+        const Eigen::ArrayXXf count = tempogram(env, p);
+        for (Eigen::Index t : {0, 100, 344}) {
+            QVERIFY(std::abs(l2.col(t).matrix().norm() - 1.0f) <= 1e-5f);
+            const float nonzero = float((raw.col(t) != 0.0f).count());
+            QVERIFY(
+                ((count.col(t) - raw.col(t) / nonzero).abs() <= 1e-6f * raw.col(t).abs().maxCoeff())
+                    .all());
+        }
+    }
+
     void tempoFrequenciesAreLibrosas() {
         const Eigen::ArrayXd bpm = tempoFrequencies(5, 22050.0, 512);
         QVERIFY(std::isinf(bpm[0]));
