@@ -10,7 +10,6 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
-#include <type_traits>
 #include <vector>
 
 namespace featurescope {
@@ -75,25 +74,20 @@ HarmonicPercussive<Eigen::ArrayXXf> medians(const Eigen::ArrayXXf& magnitude,
             medianFilter(magnitude, params.kernel_size.percussive, 0)};
 }
 
-// Calls block(i, n) for i in [0, count) in steps of n = 8 entries (a compile-time constant, so
-// the loop inside `block` is vectorised at -O2), then n = 1 for the tail.
-template <typename Block> void inBlocks(Eigen::Index count, const Block& block) {
-    Eigen::Index i = 0;
-    for (; i + 8 <= count; i += 8)
-        block(i, std::integral_constant<int, 8>{});
-    for (; i < count; ++i)
-        block(i, std::integral_constant<int, 1>{});
-}
+using Column = Eigen::Map<Eigen::ArrayXf>;
+using ConstColumn = Eigen::Map<const Eigen::ArrayXf>;
+constexpr float kTiny = std::numeric_limits<float>::min();
 
-// Softmask::operator() for power 2, without branches: where both inputs are below tiny the
-// division runs on a clamped Z and its result is replaced by `split`.
-inline float squareSoftmask(float x, float x_ref, float split) {
-    const float z = std::max(x, x_ref);
-    const float clamped = std::max(z, std::numeric_limits<float>::min());
-    const float a = x / clamped;
-    const float b = x_ref / clamped;
-    const float mask = (a * a) / (a * a + b * b);
-    return z < std::numeric_limits<float>::min() ? split : mask;
+// softmask(x, y * margin, power=2) of a column, as Eigen vector code: Z is clamped to tiny for
+// the division (the same float32 operations as librosa's wherever Z >= tiny), and the rare
+// entries where both inputs are below tiny get librosa's split value afterwards.
+void squareSoftmask(const ConstColumn& x, const ConstColumn& y, float margin, float split,
+                    Column out, Eigen::ArrayXf& a2, Eigen::ArrayXf& b2) {
+    a2 = (x / x.max(y * margin).max(kTiny)).square();
+    b2 = ((y * margin) / x.max(y * margin).max(kTiny)).square();
+    out = a2 / (a2 + b2);
+    for (Eigen::Index r = 0; r < x.size(); ++r)
+        if (std::max(x[r], y[r] * margin) < kTiny) out[r] = split;
 }
 
 // Both masks of one column (`rows` entries) from its two medians.
@@ -107,8 +101,9 @@ struct MaskRule {
         , margin_h(float(params.margin.harmonic))
         , margin_p(float(params.margin.percussive)) {}
 
+    // `scratch` is two column-sized work arrays, reused across calls.
     void operator()(const float* harm, const float* perc, Eigen::Index rows, float* mask_h,
-                    float* mask_p) const {
+                    float* mask_p, Eigen::ArrayXf (&scratch)[2]) const {
         if (softmask.hard || softmask.power != 2.0f) {
             for (Eigen::Index r = 0; r < rows; ++r) {
                 mask_h[r] = softmask(harm[r], perc[r] * margin_h);
@@ -117,14 +112,25 @@ struct MaskRule {
             return;
         }
         const float split = softmask.split_zeros ? 0.5f : 0.0f;
-        inBlocks(rows, [&](Eigen::Index r, auto n) {
-            for (int l = 0; l < n; ++l) {
-                mask_h[r + l] = squareSoftmask(harm[r + l], perc[r + l] * margin_h, split);
-                mask_p[r + l] = squareSoftmask(perc[r + l], harm[r + l] * margin_p, split);
-            }
-        });
+        const ConstColumn h(harm, rows), p(perc, rows);
+        squareSoftmask(h, p, margin_h, split, Column(mask_h, rows), scratch[0], scratch[1]);
+        squareSoftmask(p, h, margin_p, split, Column(mask_p, rows), scratch[0], scratch[1]);
     }
 };
+
+// librosa's (|S| * mask) * phase with phase = S / |S| (1 for a zero bin), each product
+// rounded to float32 in that order, for bin r of one column.
+inline void applyMasks(const float* s, const float* mag, const float* mask_h, const float* mask_p,
+                       Eigen::Index r, float* h, float* p) {
+    const float m = mag[r];
+    const float zero = m == 0.0f ? 1.0f : 0.0f;
+    const float phase_re = s[2 * r] / (m + zero) + zero;
+    const float phase_im = s[2 * r + 1] / (m + zero);
+    h[2 * r] = (m * mask_h[r]) * phase_re;
+    h[2 * r + 1] = (m * mask_h[r]) * phase_im;
+    p[2 * r] = (m * mask_p[r]) * phase_re;
+    p[2 * r + 1] = (m * mask_p[r]) * phase_im;
+}
 
 } // namespace
 
@@ -159,9 +165,10 @@ HarmonicPercussive<Eigen::ArrayXXf> hpssMasks(const Eigen::ArrayXXf& S, const Hp
     const auto median = medians(S, params);
     const MaskRule rule(params);
     parallelColumns(S.cols(), [&](Eigen::Index begin, Eigen::Index end) {
+        Eigen::ArrayXf scratch[2];
         for (Eigen::Index t = begin; t < end; ++t)
             rule(median.harmonic.col(t).data(), median.percussive.col(t).data(), S.rows(),
-                 masks.harmonic.col(t).data(), masks.percussive.col(t).data());
+                 masks.harmonic.col(t).data(), masks.percussive.col(t).data(), scratch);
     });
     return masks;
 }
@@ -190,30 +197,16 @@ HarmonicPercussive<ComplexSpectrogram> hpss(const ComplexSpectrogram& S, const H
     HarmonicPercussive<ComplexSpectrogram> parts{ComplexSpectrogram(rows, S.cols()),
                                                  ComplexSpectrogram(rows, S.cols())};
     parallelColumns(S.cols(), [&](Eigen::Index begin, Eigen::Index end) {
-        std::vector<float> mask_h(static_cast<size_t>(rows)), mask_p(static_cast<size_t>(rows));
+        Eigen::ArrayXf mask_h(rows), mask_p(rows);
+        Eigen::ArrayXf scratch[2];
         for (Eigen::Index t = begin; t < end; ++t) {
             rule(median.harmonic.col(t).data(), median.percussive.col(t).data(), rows,
-                 mask_h.data(), mask_p.data());
-            const float* mag = magnitude.col(t).data();
+                 mask_h.data(), mask_p.data(), scratch);
             const float* s = reinterpret_cast<const float*>(S.col(t).data());
             float* h = reinterpret_cast<float*>(parts.harmonic.col(t).data());
             float* p = reinterpret_cast<float*>(parts.percussive.col(t).data());
-            inBlocks(rows, [&](Eigen::Index r, auto n) {
-                for (int l = 0; l < n; ++l) {
-                    // librosa: (|S| * mask) * phase with phase = S / |S| (1 for a zero bin),
-                    // each product rounded to float32 in that order.
-                    const float m = mag[r + l];
-                    const float zero = m == 0.0f ? 1.0f : 0.0f;
-                    const float phase_re = s[2 * (r + l)] / (m + zero) + zero;
-                    const float phase_im = s[2 * (r + l) + 1] / (m + zero);
-                    const float mh = m * mask_h[size_t(r + l)];
-                    const float mp = m * mask_p[size_t(r + l)];
-                    h[2 * (r + l)] = mh * phase_re;
-                    h[2 * (r + l) + 1] = mh * phase_im;
-                    p[2 * (r + l)] = mp * phase_re;
-                    p[2 * (r + l) + 1] = mp * phase_im;
-                }
-            });
+            for (Eigen::Index r = 0; r < rows; ++r)
+                applyMasks(s, magnitude.col(t).data(), mask_h.data(), mask_p.data(), r, h, p);
         }
     });
     return parts;

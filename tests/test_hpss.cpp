@@ -8,6 +8,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <complex>
 #include <limits>
 #include <numbers>
 #include <stdexcept>
@@ -174,6 +175,29 @@ private slots:
         // The residual is exactly what the two masks leave over.
         const Eigen::ArrayXXf expected = S.abs() * (1.0f - masks3.harmonic - masks3.percussive);
         QVERIFY((residual.abs() - expected).abs().maxCoeff() <= 1e-5f * S.abs().maxCoeff());
+    }
+
+    void complexPartsFollowMagphase() {
+        // librosa: H = (|S| * mask_H) * phase, phase = S / |S| (1 where |S| = 0), each product in
+        // float32. Zero columns and subnormal bins exercise the exact fallback.
+        ComplexSpectrogram S = stft(drums()).leftCols(200);
+        S.col(50).setZero();
+        S.col(51) *= 1e-39f;
+        const auto parts = hpss(S);
+        const Eigen::ArrayXXf magnitude = S.abs();
+        const auto masks = hpssMasks(magnitude);
+        for (Eigen::Index i = 0; i < S.size(); ++i) {
+            const float m = magnitude.data()[i];
+            const std::complex<float> phase =
+                m == 0.0f ? std::complex<float>(1.0f, 0.0f)
+                          : std::complex<float>(S.data()[i].real() / m, S.data()[i].imag() / m);
+            const float h = m * masks.harmonic.data()[i];
+            const float p = m * masks.percussive.data()[i];
+            QCOMPARE(parts.harmonic.data()[i],
+                     std::complex<float>(h * phase.real(), h * phase.imag()));
+            QCOMPARE(parts.percussive.data()[i],
+                     std::complex<float>(p * phase.real(), p * phase.imag()));
+        }
     }
 
     void kernelSizePairGoesToTheRightFilters() {
