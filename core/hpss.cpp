@@ -16,10 +16,13 @@ namespace featurescope {
 
 namespace {
 
-// Runs body(begin, end) over the columns [0, count), one contiguous chunk per thread.
+// Runs body(begin, end) over the columns [0, count), one contiguous chunk per thread, with at
+// least kMinColumns columns per thread so that a short clip does not pay for idle threads.
+constexpr Eigen::Index kMinColumns = 64;
 template <typename Body> void parallelColumns(Eigen::Index count, const Body& body) {
-    const Eigen::Index threads = std::clamp<Eigen::Index>(
-        Eigen::Index(std::thread::hardware_concurrency()), 1, std::max<Eigen::Index>(count, 1));
+    const Eigen::Index threads =
+        std::clamp<Eigen::Index>(Eigen::Index(std::thread::hardware_concurrency()), 1,
+                                 std::max<Eigen::Index>(count / kMinColumns, 1));
     std::vector<std::thread> workers;
     for (Eigen::Index k = 1; k < threads; ++k)
         workers.emplace_back(body, count * k / threads, count * (k + 1) / threads);

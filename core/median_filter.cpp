@@ -25,14 +25,13 @@ Eigen::Index reflectIndex(Eigen::Index j, Eigen::Index n) {
     return m < n ? m : period - 1 - m;
 }
 
-// Runs body(begin, end) over [0, count) split into contiguous chunks, one per thread.
-template <typename Body> void parallelChunks(Eigen::Index count, const Body& body) {
-    const Eigen::Index threads = std::clamp<Eigen::Index>(
-        Eigen::Index(std::thread::hardware_concurrency()), 1, std::max<Eigen::Index>(count, 1));
-    if (threads <= 1) {
-        body(Eigen::Index(0), count);
-        return;
-    }
+// Runs body(begin, end) over [0, count) split into contiguous chunks, one per thread, each of
+// at least `min_chunk` items so that small inputs do not pay for idle threads.
+template <typename Body>
+void parallelChunks(Eigen::Index count, Eigen::Index min_chunk, const Body& body) {
+    const Eigen::Index threads =
+        std::clamp<Eigen::Index>(Eigen::Index(std::thread::hardware_concurrency()), 1,
+                                 std::max<Eigen::Index>(count / min_chunk, 1));
     std::vector<std::thread> workers;
     for (Eigen::Index k = 1; k < threads; ++k)
         workers.emplace_back(body, count * k / threads, count * (k + 1) / threads);
@@ -252,15 +251,19 @@ Eigen::ArrayXXf medianFilter(const Eigen::ArrayXXf& x, int size, int axis) {
     if (x.size() == 0) return y;
     const Eigen::Index lines = axis == 1 ? x.rows() : x.cols();
     const Eigen::Index length = axis == 1 ? x.cols() : x.rows();
-    parallelChunks((lines + kLanes - 1) / kLanes, [&](Eigen::Index begin, Eigen::Index end) {
-        std::vector<float> in(size_t(length * kLanes)), out(size_t(length * kLanes));
-        std::vector<Lanes> window(size_t(size) + 1);
-        for (Eigen::Index block = begin; block < end; ++block) {
-            const Eigen::Index first = block * kLanes;
-            filterBlock(x, y, axis, first, std::min<Eigen::Index>(kLanes, lines - first), size, in,
-                        out, window);
-        }
-    });
+    // A block of kLanes lines costs about length * size vector steps; give each thread some
+    // 10^5 of them at least.
+    const Eigen::Index min_blocks = std::max<Eigen::Index>(1, 100000 / (length * size + 1));
+    parallelChunks(
+        (lines + kLanes - 1) / kLanes, min_blocks, [&](Eigen::Index begin, Eigen::Index end) {
+            std::vector<float> in(size_t(length * kLanes)), out(size_t(length * kLanes));
+            std::vector<Lanes> window(size_t(size) + 1);
+            for (Eigen::Index block = begin; block < end; ++block) {
+                const Eigen::Index first = block * kLanes;
+                filterBlock(x, y, axis, first, std::min<Eigen::Index>(kLanes, lines - first), size,
+                            in, out, window);
+            }
+        });
     return y;
 }
 
