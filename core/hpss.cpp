@@ -50,10 +50,12 @@ struct Softmask {
         return mask / (mask + raise(x_ref / z));
     }
 
-    // numpy computes `a ** 2.0` as a square; powf is kept for other exponents.
+    // numpy computes `a ** 2.0` as a square and `a ** 0.5` as a square root; powf is kept for
+    // other exponents.
     float raise(float a) const {
         if (power == 2.0f) return a * a;
         if (power == 1.0f) return a;
+        if (power == 0.5f) return std::sqrt(a);
         return std::pow(a, power);
     }
 };

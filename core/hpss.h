@@ -91,7 +91,8 @@ HarmonicPercussive<Eigen::ArrayXXf> hpssMasks(const Eigen::ArrayXXf& S,
 /// STFT, with its phase put back (librosa.magphase: the phase of a zero bin is 1).
 ///
 /// S : [shape=(1 + n_fft/2, t)] complex. Returns H and P of [shape=(1 + n_fft/2, t)]. With
-/// both margins 1, H + P == S up to rounding; above 1 the rest is the residual.
+/// both margins 1, H + P == S up to rounding; above 1 the rest is the residual. The median
+/// filters and the masks run on up to std::thread::hardware_concurrency() threads.
 HarmonicPercussive<ComplexSpectrogram> hpss(const ComplexSpectrogram& S,
                                             const HpssParams& params = {});
 
