@@ -70,6 +70,9 @@ Eigen::Index forEachColumn(const Eigen::ArrayXf& onset_envelope, const Tempogram
     if (params.center ? n < 1 : n < win)
         throw std::invalid_argument("tempogram: the onset envelope (" + std::to_string(n) +
                                     " frames) is too short for win_length=" + std::to_string(win));
+    // librosa.util.normalize refuses non-finite input ("Input must be finite").
+    if (!onset_envelope.allFinite())
+        throw std::invalid_argument("tempogram: the onset envelope must be finite");
     const Eigen::Index pad = params.center ? win / 2 : 0;
     const Eigen::ArrayXf padded = pad > 0 ? rampPadded(onset_envelope, pad) : onset_envelope;
     const Eigen::Index n_frames = params.center ? n : n - win + 1;

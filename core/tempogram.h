@@ -37,7 +37,8 @@ struct TempogramParams {
 /// window='hann', norm): the windowed autocorrelation of the onset envelope around each frame,
 /// lag 0 to win_length - 1. Row k is lag k, i.e. tempo 60 * sr / (hop_length * k) BPM.
 /// Returns [shape=(win_length, n)] for an envelope of n frames (center=true, n >= 1), or
-/// [shape=(win_length, n - win_length + 1)] with center=false (needs n >= win_length).
+/// [shape=(win_length, n - win_length + 1)] with center=false (needs n >= win_length). The envelope
+/// must be finite (librosa.util.normalize's rule).
 Eigen::ArrayXXf tempogram(const Eigen::ArrayXf& onset_envelope, const TempogramParams& params = {});
 
 /// The tempogram averaged over time, np.mean(tempogram(...), axis=-1) (in float64), without

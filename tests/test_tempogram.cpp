@@ -63,6 +63,9 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tempogram(env, p));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tempogram(Eigen::ArrayXf(0)));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tempoFrequencies(-1));
+        Eigen::ArrayXf nan = Eigen::ArrayXf::Ones(500);
+        nan[250] = std::numeric_limits<float>::quiet_NaN();
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tempogram(nan));
     }
 
     void matchesLibrosaReference_data() {
