@@ -50,8 +50,9 @@ struct Softmask {
         return mask / (mask + raise(x_ref / z));
     }
 
-    // numpy computes `a ** 2.0` as a square and `a ** 0.5` as a square root; powf is kept for
-    // other exponents.
+    // numpy computes `a ** 2.0` as a square and `a ** 0.5` as a square root (bit for bit the
+    // same here). Other exponents use powf, as numpy does without AVX-512; with it numpy's SVML
+    // pow may differ by an ulp.
     float raise(float a) const {
         if (power == 2.0f) return a * a;
         if (power == 1.0f) return a;
