@@ -114,9 +114,17 @@ Eigen::ArrayXXf melPower(const Eigen::ArrayXf& y, const OnsetStrengthParams& par
                                     " samples) is shorter than n_fft=" +
                                     std::to_string(params.n_fft) + " even after padding");
     const int n_fft = params.n_fft;
-    const Eigen::Index pad = n_fft / 2, hop = params.hop_length;
-    Eigen::ArrayXf padded = Eigen::ArrayXf::Zero(y.size() + 2 * pad);
-    padded.segment(pad, y.size()) = y;
+    const Eigen::Index pad = n_fft / 2, hop = params.hop_length, n = y.size();
+    // Only the few frames overhanging either end need the zero padding; they are copied into
+    // `edge`, the others read y in place.
+    Eigen::ArrayXf edge(n_fft);
+    auto frameAt = [&](Eigen::Index t) -> Eigen::Ref<const Eigen::ArrayXf> {
+        const Eigen::Index start = t * hop - pad;
+        if (start >= 0 && start + n_fft <= n) return y.segment(start, n_fft);
+        for (Eigen::Index i = 0; i < n_fft; ++i)
+            edge[i] = start + i >= 0 && start + i < n ? y[start + i] : 0.0f;
+        return edge;
+    };
 
     const MelFilterBank bank = melFilterBank(params.sr, n_fft, params.mel);
     const Eigen::ArrayXf window = hannWindow(n_fft, n_fft);
@@ -133,7 +141,7 @@ Eigen::ArrayXXf melPower(const Eigen::ArrayXf& y, const OnsetStrengthParams& par
         const Eigen::Index frames = std::min(kBlockFrames, n_frames - t0);
         if (frames < power.cols()) power.conservativeResize(Eigen::NoChange, frames);
         for (Eigen::Index j = 0; j < frames; ++j) {
-            windowed = padded.segment((t0 + j) * hop, n_fft) * window;
+            windowed = frameAt(t0 + j) * window;
             fft.forward(frame.data(), spectrum.data());
             // |X|^2 directly (vectorised): within an ulp or two of librosa's np.abs(X)**2.
             power.col(j) = bins.abs2();
