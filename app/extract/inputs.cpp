@@ -98,7 +98,7 @@ fs::path trackStem(const Track& track) {
         if (part == ".." || part == ".") continue;
         stem /= part;
     }
-    return stem.replace_extension();
+    return stem; // the extension stays: x.wav and x.flac side by side must not collide
 }
 
 namespace {

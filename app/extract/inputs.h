@@ -32,8 +32,9 @@ std::uint64_t stableHash(std::string_view text);
 /// track always lands in the same shard whatever else is in the data set.
 bool inShard(const Track& track, int index, int count);
 
-/// Where a track's files go under OUTDIR/tracks: its path without extension, made relative
-/// (leading '/' and '..' parts dropped).
+/// Where a track's files go under OUTDIR/tracks: its path, extension included (x.wav and x.flac
+/// in one folder must not collide), made relative (leading '/' and '..' parts dropped); the
+/// files add their own suffix: x.wav.frames.csv, x.wav.mel.npy, x.wav.json.
 std::filesystem::path trackStem(const Track& track);
 
 /// Why `path` cannot be read before even trying ("no read permission", "truncated mp3: ..."),
