@@ -143,7 +143,7 @@ Eigen::ArrayXXf melPower(const Eigen::ArrayXf& y, const OnsetStrengthParams& par
         for (Eigen::Index j = 0; j < frames; ++j) {
             windowed = frameAt(t0 + j) * window;
             fft.forward(frame.data(), spectrum.data());
-            // |X|^2 directly (vectorised): within an ulp or two of librosa's np.abs(X)**2.
+            // re^2 + im^2: within an ulp or two of librosa's np.abs(X)**2, without the sqrt.
             power.col(j) = bins.abs2();
         }
         mel.middleCols(t0, frames) = applyMelFilterBank(bank, power);
