@@ -15,12 +15,16 @@ void validate(double amin, const std::optional<double>& top_db) {
         throw std::invalid_argument("top_db must be non-negative, got " + std::to_string(*top_db));
 }
 
+// 10 / ln(10): Eigen vectorises log but not log10, so 10 * log10(x) is computed as this times
+// log(x); the two differ by an ulp or so (1e-5 dB), far inside librosa's tolerance.
+constexpr float kDbPerNeper = 4.3429448190325182f;
+
 // The dB conversion proper, on a power spectrogram, with the reference already resolved to a
 // power value. librosa works in float32 here (the input's type), so do we.
 void toDb(Eigen::ArrayXXf& S, double ref_power, double amin, const std::optional<double>& top_db) {
     const float floor = float(amin);
     const float offset = float(10.0 * std::log10(std::max(amin, std::abs(ref_power))));
-    S = 10.0f * S.max(floor).log10() - offset;
+    S = kDbPerNeper * S.max(floor).log() - offset;
     if (top_db && S.size() > 0) S = S.max(S.maxCoeff() - float(*top_db));
 }
 

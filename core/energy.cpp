@@ -39,6 +39,8 @@ float paddedSample(const Eigen::ArrayXf& y, Eigen::Index i, FramePadMode mode) {
 
 Eigen::ArrayXXf rms(const Eigen::ArrayXf& y, const RmsParams& params) {
     validateFraming(params.frame_length, params.hop_length);
+    if (y.size() == 0 && params.pad_mode == FramePadMode::Edge)
+        throw std::invalid_argument("pad_mode 'edge' needs a non-empty signal");
     const Eigen::Index n_frames =
         framesOf(y.size(), params.frame_length, params.hop_length, params.center);
     const Eigen::Index pad = params.center ? params.frame_length / 2 : 0;
@@ -73,11 +75,18 @@ Eigen::ArrayXXf rms(const Eigen::ArrayXXf& S, int frame_length) {
     const double scale = 2.0 / (double(frame_length) * double(frame_length));
     Eigen::ArrayXXf out(1, S.cols());
     for (Eigen::Index t = 0; t < S.cols(); ++t) {
+        // Squared in float32 as librosa does, summed in double in four independent accumulators
+        // (a single one would be a chain of dependent additions).
         const float* s = S.col(t).data();
-        double sum = 0.5 * double(s[0] * s[0]);
-        for (Eigen::Index k = 1; k < last; ++k)
-            sum += double(s[k] * s[k]);
-        if (last > 0) sum += (has_nyquist ? 0.5 : 1.0) * double(s[last] * s[last]);
+        double sums[4] = {};
+        Eigen::Index k = 0;
+        for (; k + 4 <= S.rows(); k += 4)
+            for (int j = 0; j < 4; ++j)
+                sums[j] += double(s[k + j] * s[k + j]);
+        for (; k < S.rows(); ++k)
+            sums[0] += double(s[k] * s[k]);
+        double sum = (sums[0] + sums[1]) + (sums[2] + sums[3]) - 0.5 * double(s[0] * s[0]);
+        if (last > 0 && has_nyquist) sum -= 0.5 * double(s[last] * s[last]);
         out(0, t) = float(std::sqrt(scale * sum));
     }
     return out;
@@ -86,33 +95,48 @@ Eigen::ArrayXXf rms(const Eigen::ArrayXXf& S, int frame_length) {
 Eigen::ArrayXXf zeroCrossingRate(const Eigen::ArrayXf& y, const ZeroCrossingRateParams& params) {
     validateFraming(params.frame_length, params.hop_length);
     if (!(params.threshold >= 0.0)) throw std::invalid_argument("threshold must be >= 0");
+    if (y.size() == 0) throw std::invalid_argument("zero_crossing_rate needs a non-empty signal");
     if (!y.allFinite()) throw std::invalid_argument("Audio buffer is not finite everywhere");
     const int length = params.frame_length;
     const Eigen::Index n_frames = framesOf(y.size(), length, params.hop_length, params.center);
     const Eigen::Index pad = params.center ? length / 2 : 0;
-    const Eigen::Index padded = y.size() + 2 * pad;
 
-    // librosa compares in float32 (the signal's type), after flushing |y| <= threshold to zero.
+    // librosa compares in float32 (the signal's type), after flushing |y| <= threshold to zero;
+    // with zero_pos a flushed zero is positive, so only y < -threshold is negative.
     const float threshold = float(params.threshold);
-    auto sign = [&](float v) -> int {
-        if (-threshold <= v && v <= threshold) return params.zero_pos ? 1 : 0;
-        if (params.zero_pos) return std::signbit(v) ? -1 : 1;
-        return v > 0.0f ? 1 : -1;
-    };
-    // crossings[i] = number of crossings between padded samples j-1 and j for all 0 < j <= i, so
-    // that any frame's count is one difference (exact: integers).
-    std::vector<std::int32_t> crossings(size_t(padded), 0);
-    int previous = sign(paddedSample(y, -pad, FramePadMode::Edge));
-    for (Eigen::Index i = 1; i < padded; ++i) {
-        const int current = sign(paddedSample(y, i - pad, FramePadMode::Edge));
-        crossings[size_t(i)] = crossings[size_t(i - 1)] + (current != previous ? 1 : 0);
-        previous = current;
+    const Eigen::Index n = y.size();
+    // crossings[i] = crossings between y[j-1] and y[j] for all 0 < j <= i (integers: exact).
+    // The edge padding repeats y[0] and y[n-1], so it adds no crossing of its own.
+    std::vector<std::int32_t> crossings(size_t(n), 0);
+    std::int32_t count = 0;
+    if (params.zero_pos) {
+        bool previous = y[0] < -threshold;
+        for (Eigen::Index i = 1; i < n; ++i) {
+            const bool negative = y[i] < -threshold;
+            count += negative != previous;
+            crossings[size_t(i)] = count;
+            previous = negative;
+        }
+    } else {
+        auto sign = [threshold](float v) { return int(v > threshold) - int(v < -threshold); };
+        int previous = sign(y[0]);
+        for (Eigen::Index i = 1; i < n; ++i) {
+            const int current = sign(y[i]);
+            count += current != previous;
+            crossings[size_t(i)] = count;
+            previous = current;
+        }
     }
+    // Frame t holds padded samples [t * hop, t * hop + length), i.e. y[t * hop - pad ..]; its
+    // pairs end at y indices first + 1 .. first + length - 1, clamped to the signal.
+    auto crossingsUpTo = [&](Eigen::Index i) {
+        return i <= 0 ? 0 : crossings[size_t(std::min(i, n - 1))];
+    };
     Eigen::ArrayXXf out(1, n_frames);
     for (Eigen::Index t = 0; t < n_frames; ++t) {
-        const Eigen::Index first = t * params.hop_length;
+        const Eigen::Index first = t * params.hop_length - pad;
         const Eigen::Index last = first + length - 1;
-        out(0, t) = float(double(crossings[size_t(last)] - crossings[size_t(first)]) / length);
+        out(0, t) = float(double(crossingsUpTo(last) - crossingsUpTo(first)) / length);
     }
     return out;
 }

@@ -2,10 +2,15 @@
 
 #include "core/stft.h"
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <numbers>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace featurescope {
 
@@ -32,53 +37,137 @@ Eigen::ArrayXd binFrequencies(const Eigen::ArrayXXf& S, double sr, int n_fft) {
     return fftFrequencies(sr, n);
 }
 
-// librosa.util.normalize(S, norm=1) divides each frame by its L1 norm, except frames whose norm
-// is below the smallest normal float32 (silence): those are left as they are.
-double l1Length(const Column& s) {
-    double sum = 0.0;
-    for (Eigen::Index k = 0; k < s.size(); ++k)
-        sum += double(s[k]);
-    return sum < double(std::numeric_limits<float>::min()) ? 1.0 : sum;
+// Per-frame sums in double: a0 = sum S, a1 = sum f S, a2 = sum f^2 S. The centroid is a1 / a0
+// and, for p = 2, the bandwidth expands to (a2 - 2 c a1 + c^2 a0) / a0, so one vectorised pass
+// serves both (the cancellation costs nothing at double precision).
+struct Moments {
+    double a0, a1, a2;
+};
+
+// The per-frame kernels below sum in kLanes independent accumulators: one accumulator would be a
+// chain of dependent additions, each waiting for the previous one.
+constexpr int kLanes = 4;
+
+Moments momentsOf(const Column& s, const Eigen::ArrayXd& freq, const Eigen::ArrayXd& freq2) {
+    double a0[kLanes] = {}, a1[kLanes] = {}, a2[kLanes] = {};
+    const Eigen::Index n = s.size();
+    Eigen::Index k = 0;
+    for (; k + kLanes <= n; k += kLanes)
+        for (int j = 0; j < kLanes; ++j) {
+            const double v = s[k + j];
+            a0[j] += v;
+            a1[j] += v * freq[k + j];
+            a2[j] += v * freq2[k + j];
+        }
+    for (; k < n; ++k) {
+        const double v = s[k];
+        a0[0] += v;
+        a1[0] += v * freq[k];
+        a2[0] += v * freq2[k];
+    }
+    return {(a0[0] + a0[1]) + (a0[2] + a0[3]), (a1[0] + a1[1]) + (a1[2] + a1[3]),
+            (a2[0] + a2[1]) + (a2[2] + a2[3])};
 }
 
-double centroidOf(const Column& s, const Eigen::ArrayXd& freq, double length) {
-    double sum = 0.0;
-    for (Eigen::Index k = 0; k < s.size(); ++k)
-        sum += freq[k] * double(s[k]);
-    return sum / length;
+// librosa.util.normalize(S, norm=1) divides each frame by its L1 norm, except frames whose norm
+// is below the smallest normal float32 (silence): those are left as they are.
+double l1Length(const Moments& m) {
+    return m.a0 < double(std::numeric_limits<float>::min()) ? 1.0 : m.a0;
+}
+
+double centroidOf(const Moments& m) {
+    return m.a1 / l1Length(m);
+}
+
+double squaredDeviation(const Moments& m, double centroid) {
+    return std::max(0.0, m.a2 - 2.0 * centroid * m.a1 + centroid * centroid * m.a0);
 }
 
 double bandwidthOf(const Column& s, const Eigen::ArrayXd& freq, double centroid, double length,
                    double p) {
     double sum = 0.0;
-    if (p == 2.0) {
-        for (Eigen::Index k = 0; k < s.size(); ++k) {
-            const double d = freq[k] - centroid;
-            sum += double(s[k]) * d * d;
-        }
-        return std::sqrt(sum / length);
-    }
     for (Eigen::Index k = 0; k < s.size(); ++k)
         sum += double(s[k]) * std::pow(std::abs(freq[k] - centroid), p);
     return std::pow(sum / length, 1.0 / p);
 }
 
 // librosa compares a float32 running sum (np.cumsum, sequential) with roll_percent times its
-// last value, both in float32; the same order of additions picks the same bin at a tie.
-double rolloffOf(const Column& s, const Eigen::ArrayXd& freq, float roll_percent) {
-    float total = 0.0f;
-    for (Eigen::Index k = 0; k < s.size(); ++k)
-        total += s[k];
-    const float threshold = roll_percent * total;
-    float cumulative = 0.0f;
-    for (Eigen::Index k = 0; k < s.size(); ++k) {
-        cumulative += s[k];
-        if (!(cumulative < threshold)) return freq[k];
+// last value, both in float32; the same order of additions picks the same bin at a tie. The
+// running sum is one long chain of dependent additions, so kBlock frames are summed side by side
+// and the crossing is then found by binary search (a running sum of non-negatives never falls).
+constexpr Eigen::Index kBlock = 8;
+
+void rolloffBlock(const Eigen::ArrayXXf& S, Eigen::Index t0, const Eigen::ArrayXd& freq,
+                  float roll_percent, std::vector<float>& cumulative, Eigen::ArrayXXf& out) {
+    const Eigen::Index lanes = std::min(kBlock, S.cols() - t0);
+    const Eigen::Index n = S.rows();
+    float running[kBlock] = {};
+    const float* columns[kBlock];
+    for (Eigen::Index j = 0; j < lanes; ++j)
+        columns[j] = S.col(t0 + j).data();
+    for (Eigen::Index k = 0; k < n; ++k)
+        for (Eigen::Index j = 0; j < lanes; ++j) {
+            running[j] += columns[j][k];
+            cumulative[size_t(k * kBlock + j)] = running[j];
+        }
+    for (Eigen::Index j = 0; j < lanes; ++j) {
+        const float threshold = roll_percent * running[j];
+        // First k with !(cumulative[k] < threshold).
+        Eigen::Index lo = 0, hi = n;
+        while (lo < hi) {
+            const Eigen::Index mid = (lo + hi) / 2;
+            if (cumulative[size_t(mid * kBlock + j)] < threshold)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        out(0, t0 + j) = float(freq[std::min(lo, n - 1)]);
     }
-    return freq[freq.size() - 1];
 }
 
-// `buffer` is scratch space of the column's length (reused across frames to avoid allocations).
+Eigen::ArrayXXf rolloffOf(const Eigen::ArrayXXf& S, const Eigen::ArrayXd& freq,
+                          float roll_percent) {
+    Eigen::ArrayXXf out(1, S.cols());
+    std::vector<float> cumulative(size_t(S.rows() * kBlock));
+    for (Eigen::Index t0 = 0; t0 < S.cols(); t0 += kBlock)
+        rolloffBlock(S, t0, freq, roll_percent, cumulative, out);
+    return out;
+}
+
+// sum_k log(x[k]) for positive, normal, finite floats, exactly enough and without a logarithm per
+// value: each x = 2^e * m with m in [1, 2); the exponents add up as integers and the mantissas
+// multiply in double (fewer than 128 per lane per chunk, so the product stays below 2^128), one
+// log per chunk.
+double sumOfLogs(const float* x, Eigen::Index n) {
+    constexpr Eigen::Index kChunk = 128 * kLanes;
+    std::int64_t exponents = 0;
+    double logs = 0.0;
+    for (Eigen::Index start = 0; start < n; start += kChunk) {
+        const Eigen::Index end = std::min(n, start + kChunk);
+        double product[kLanes] = {1.0, 1.0, 1.0, 1.0};
+        std::int32_t biased[kLanes] = {};
+        Eigen::Index k = start;
+        for (; k + kLanes <= end; k += kLanes)
+            for (int j = 0; j < kLanes; ++j) {
+                const auto bits = std::bit_cast<std::uint32_t>(x[k + j]);
+                biased[j] += std::int32_t(bits >> 23);
+                product[j] *= double(std::bit_cast<float>((bits & 0x7fffffu) | 0x3f800000u));
+            }
+        for (; k < end; ++k) {
+            const auto bits = std::bit_cast<std::uint32_t>(x[k]);
+            biased[0] += std::int32_t(bits >> 23);
+            product[0] *= double(std::bit_cast<float>((bits & 0x7fffffu) | 0x3f800000u));
+        }
+        for (int j = 0; j < kLanes; ++j) {
+            exponents += biased[j];
+            logs += std::log(product[j]);
+        }
+        exponents -= 127 * (end - start);
+    }
+    return logs + double(exponents) * std::numbers::ln2;
+}
+
+// `buffer` is scratch space of the column's length, reused across frames.
 double flatnessOf(const Column& s, double power, float amin, Eigen::ArrayXf& buffer) {
     if (power == 2.0)
         buffer = s.square().max(amin);
@@ -86,15 +175,23 @@ double flatnessOf(const Column& s, double power, float amin, Eigen::ArrayXf& buf
         buffer = s.max(amin);
     else
         buffer = s.pow(float(power)).max(amin);
-    double arithmetic = 0.0;
-    for (Eigen::Index k = 0; k < buffer.size(); ++k)
-        arithmetic += double(buffer[k]);
-    buffer = buffer.log();
-    double logs = 0.0;
-    for (Eigen::Index k = 0; k < buffer.size(); ++k)
-        logs += double(buffer[k]);
-    const double n = double(buffer.size());
-    return std::exp(logs / n) / (arithmetic / n);
+    const Eigen::Index n = buffer.size();
+    double sums[kLanes] = {};
+    Eigen::Index k = 0;
+    for (; k + kLanes <= n; k += kLanes)
+        for (int j = 0; j < kLanes; ++j)
+            sums[j] += double(buffer[k + j]);
+    for (; k < n; ++k)
+        sums[0] += double(buffer[k]);
+    const double arithmetic = ((sums[0] + sums[1]) + (sums[2] + sums[3])) / double(n);
+    double logs;
+    if (amin >= std::numeric_limits<float>::min() && std::isfinite(arithmetic)) {
+        logs = sumOfLogs(buffer.data(), n);
+    } else { // subnormal or infinite values: take the logarithms one by one
+        buffer = buffer.log();
+        logs = buffer.cast<double>().sum();
+    }
+    return std::exp(logs / double(n)) / arithmetic;
 }
 
 void validateFlatness(double power, double amin) {
@@ -107,9 +204,10 @@ void validateFlatness(double power, double amin) {
 Eigen::ArrayXXf spectralCentroid(const Eigen::ArrayXXf& S, double sr, int n_fft) {
     const Eigen::ArrayXd freq = binFrequencies(S, sr, n_fft);
     validateSpectrogram(S, "spectral centroid");
+    const Eigen::ArrayXd freq2 = freq.square();
     Eigen::ArrayXXf out(1, S.cols());
     for (Eigen::Index t = 0; t < S.cols(); ++t)
-        out(0, t) = float(centroidOf(S.col(t), freq, l1Length(S.col(t))));
+        out(0, t) = float(centroidOf(momentsOf(S.col(t), freq, freq2)));
     return out;
 }
 
@@ -120,13 +218,15 @@ Eigen::ArrayXXf spectralBandwidth(const Eigen::ArrayXXf& S, double sr,
     if (!(params.p > 0)) throw std::invalid_argument("p must be > 0");
     if (params.centroid && (params.centroid->rows() != 1 || params.centroid->cols() != S.cols()))
         throw std::invalid_argument("centroid must have shape (1, t) with t the frames of S");
+    const Eigen::ArrayXd freq2 = freq.square();
     Eigen::ArrayXXf out(1, S.cols());
     for (Eigen::Index t = 0; t < S.cols(); ++t) {
-        const double length = l1Length(S.col(t));
-        const double centroid =
-            params.centroid ? double((*params.centroid)(0, t)) : centroidOf(S.col(t), freq, length);
+        const Moments m = momentsOf(S.col(t), freq, freq2);
+        const double centroid = params.centroid ? double((*params.centroid)(0, t)) : centroidOf(m);
+        const double length = params.norm ? l1Length(m) : 1.0;
         out(0, t) =
-            float(bandwidthOf(S.col(t), freq, centroid, params.norm ? length : 1.0, params.p));
+            float(params.p == 2.0 ? std::sqrt(squaredDeviation(m, centroid) / length)
+                                  : bandwidthOf(S.col(t), freq, centroid, length, params.p));
     }
     return out;
 }
@@ -138,10 +238,7 @@ Eigen::ArrayXXf spectralRolloff(const Eigen::ArrayXXf& S, double sr, double roll
                                     std::to_string(roll_percent));
     const Eigen::ArrayXd freq = binFrequencies(S, sr, n_fft);
     validateSpectrogram(S, "spectral rolloff");
-    Eigen::ArrayXXf out(1, S.cols());
-    for (Eigen::Index t = 0; t < S.cols(); ++t)
-        out(0, t) = float(rolloffOf(S.col(t), freq, float(roll_percent)));
-    return out;
+    return rolloffOf(S, freq, float(roll_percent));
 }
 
 Eigen::ArrayXXf spectralFlatness(const Eigen::ArrayXXf& S, double power, double amin) {
@@ -157,17 +254,16 @@ Eigen::ArrayXXf spectralFlatness(const Eigen::ArrayXXf& S, double power, double 
 SpectralShape spectralShape(const Eigen::ArrayXXf& S, double sr, int n_fft) {
     const Eigen::ArrayXd freq = binFrequencies(S, sr, n_fft);
     validateSpectrogram(S, "the spectral shape");
+    const Eigen::ArrayXd freq2 = freq.square();
     SpectralShape shape{Eigen::ArrayXXf(1, S.cols()), Eigen::ArrayXXf(1, S.cols()),
-                        Eigen::ArrayXXf(1, S.cols()), Eigen::ArrayXXf(1, S.cols())};
+                        rolloffOf(S, freq, 0.85f), Eigen::ArrayXXf(1, S.cols())};
     Eigen::ArrayXf buffer(S.rows());
     for (Eigen::Index t = 0; t < S.cols(); ++t) {
-        const Column s = S.col(t);
-        const double length = l1Length(s);
-        const double centroid = centroidOf(s, freq, length);
+        const Moments m = momentsOf(S.col(t), freq, freq2);
+        const double centroid = centroidOf(m);
         shape.centroid(0, t) = float(centroid);
-        shape.bandwidth(0, t) = float(bandwidthOf(s, freq, centroid, length, 2.0));
-        shape.rolloff(0, t) = float(rolloffOf(s, freq, 0.85f));
-        shape.flatness(0, t) = float(flatnessOf(s, 2.0, 1e-10f, buffer));
+        shape.bandwidth(0, t) = float(std::sqrt(squaredDeviation(m, centroid) / l1Length(m)));
+        shape.flatness(0, t) = float(flatnessOf(S.col(t), 2.0, 1e-10f, buffer));
     }
     return shape;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -53,35 +54,55 @@ std::vector<Band> octaveBands(const Eigen::ArrayXd& freq, double sr,
     return bands;
 }
 
-// Sums of the q smallest and of the q largest values (all of them when there are fewer).
-// A single pass with two short sorted lists: the lists are tiny (q is ~2% of a band), so this is
-// much cheaper than sorting the band.
-void extremeSums(const float* x, Eigen::Index n, Eigen::Index q, std::vector<float>& low,
-                 std::vector<float>& high, double& low_sum, double& high_sum, Eigen::Index& used) {
-    used = std::min(q, n);
-    low.assign(x, x + used);
-    high.assign(x, x + used);
-    std::sort(low.begin(), low.end());
-    std::sort(high.begin(), high.end(), std::greater<float>());
-    for (Eigen::Index i = used; i < n; ++i) {
-        const float v = x[i];
-        if (v < low.back()) {
-            auto it = std::upper_bound(low.begin(), low.end() - 1, v);
-            std::copy_backward(it, low.end() - 1, low.end());
-            *it = v;
-        }
-        if (v > high.back()) {
-            auto it = std::upper_bound(high.begin(), high.end() - 1, v, std::greater<float>());
-            std::copy_backward(it, high.end() - 1, high.end());
-            *it = v;
+// Means of the q smallest and of the q largest of x[0..n), n >= 1 (all of them when n < q).
+// librosa sorts the band; only the two sums are needed, so two short sorted lists are kept in
+// one pass instead: most values fail a single comparison with the list's bound (held in a
+// register), and the few that pass are placed by a short insertion.
+void extremeMeans(const float* x, Eigen::Index n, Eigen::Index q, std::vector<float>& low,
+                  std::vector<float>& high, double& valley, double& peak) {
+    const Eigen::Index used = std::min(q, n);
+    if (used == 1) {
+        const Eigen::Map<const Eigen::ArrayXf> band(x, n);
+        valley = band.minCoeff();
+        peak = band.maxCoeff();
+        return;
+    }
+    low.assign(size_t(used), std::numeric_limits<float>::infinity());
+    high.assign(size_t(used), -std::numeric_limits<float>::infinity());
+    float* lo = low.data();  // ascending: lo[used - 1] is the bound
+    float* hi = high.data(); // descending: hi[used - 1] is the bound
+    float lo_bound = lo[used - 1], hi_bound = hi[used - 1];
+    // Spectra are smooth: visited in order, a falling slope would enter the list of the smallest
+    // at every step. A stride spreads each pass over the whole band, so the lists fill with good
+    // candidates early and later values rarely enter.
+    constexpr Eigen::Index stride = 16;
+    for (Eigen::Index offset = 0; offset < std::min(stride, n); ++offset) {
+        for (Eigen::Index i = offset; i < n; i += stride) {
+            const float v = x[i];
+            if (v < lo_bound) {
+                Eigen::Index j = used - 1;
+                for (; j > 0 && lo[j - 1] > v; --j)
+                    lo[j] = lo[j - 1];
+                lo[j] = v;
+                lo_bound = lo[used - 1];
+            }
+            if (v > hi_bound) {
+                Eigen::Index j = used - 1;
+                for (; j > 0 && hi[j - 1] < v; --j)
+                    hi[j] = hi[j - 1];
+                hi[j] = v;
+                hi_bound = hi[used - 1];
+            }
         }
     }
-    low_sum = 0.0;
-    high_sum = 0.0;
+    double low_sum = 0.0, high_sum = 0.0;
     for (Eigen::Index i = 0; i < used; ++i) {
-        low_sum += double(low[size_t(i)]);
-        high_sum += double(high[size_t(i)]);
+        low_sum += double(lo[i]);
+        high_sum += double(hi[i]);
     }
+    // librosa averages in float32; that rounding is kept.
+    valley = double(float(low_sum / double(used)));
+    peak = double(float(high_sum / double(used)));
 }
 
 // librosa.power_to_db(x) with its defaults (ref 1.0, amin 1e-10, top_db 80), in float64 as
@@ -111,13 +132,8 @@ Eigen::ArrayXXf spectralContrast(const Eigen::ArrayXXf& S, double sr,
         const float* frame = S.col(t).data();
         for (Eigen::Index k = 0; k < n_rows; ++k) {
             const Band& band = bands[size_t(k)];
-            double low_sum = 0.0, high_sum = 0.0;
-            Eigen::Index used = 0;
-            extremeSums(frame + band.begin, band.end - band.begin, band.q, low, high, low_sum,
-                        high_sum, used);
-            // librosa averages in float32; the rounding to float32 is kept.
-            valley(k, t) = double(float(low_sum / double(used)));
-            peak(k, t) = double(float(high_sum / double(used)));
+            extremeMeans(frame + band.begin, band.end - band.begin, band.q, low, high, valley(k, t),
+                         peak(k, t));
         }
     }
     if (params.linear) return (peak - valley).cast<float>();
