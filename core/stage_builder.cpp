@@ -1,0 +1,158 @@
+#include "core/stage_builder.h"
+
+#include "core/cqt.h"
+#include "core/crop.h"
+#include "core/decibel.h"
+#include "core/hpss.h"
+#include "core/mel.h"
+
+namespace featurescope::stages {
+
+std::string StageBuilder::needSignal(Signal signal) {
+    if (signal == Signal::original) return "y";
+    needHpss();
+    return signal == Signal::harmonic ? "harmonic" : "percussive";
+}
+
+std::string StageBuilder::needHpss() {
+    if (has("hpss")) return "hpss";
+    HpssParams params;
+    params.kernel_size = KernelSize(s_.kernel_size);
+    params.margin = Margin(s_.margin);
+    add("hpss", {"stft"},
+        "kernel_size=" + std::to_string(s_.kernel_size) + " margin=" + g17(s_.margin),
+        [params](const Inputs& in) { return share(hpss(as<ComplexSpectrogram>(in[0]), params)); });
+    using Layers = HarmonicPercussive<ComplexSpectrogram>;
+    add("hpss_h_mag", {"hpss"}, "",
+        [](const Inputs& in) { return share(Matrix(as<Layers>(in[0]).harmonic.abs())); });
+    add("hpss_p_mag", {"hpss"}, "",
+        [](const Inputs& in) { return share(Matrix(as<Layers>(in[0]).percussive.abs())); });
+    const StftParams stft = stftParams();
+    add("harmonic", {"hpss", "y"}, "", [stft](const Inputs& in) {
+        return share(istft(as<Layers>(in[0]).harmonic, stft, as<Eigen::ArrayXf>(in[1]).size()));
+    });
+    add("percussive", {"hpss", "y"}, "", [stft](const Inputs& in) {
+        return share(istft(as<Layers>(in[0]).percussive, stft, as<Eigen::ArrayXf>(in[1]).size()));
+    });
+    return "hpss";
+}
+
+std::string StageBuilder::needMagnitude(Signal signal) {
+    if (signal == Signal::original) return "stft_mag";
+    const std::string name = "stft_mag" + suffix(signal);
+    if (has(name)) return name;
+    const std::string input = needSignal(signal);
+    const StftParams stft = stftParams();
+    add(name, {input}, stftKey(),
+        [stft](const Inputs& in) { return share(stftMagnitude(as<Eigen::ArrayXf>(in[0]), stft)); });
+    return name;
+}
+
+std::string StageBuilder::needMel(Signal signal) {
+    const std::string name = "mel" + suffix(signal);
+    if (has(name)) return name;
+    MelParams params;
+    params.n_mels = s_.n_mels;
+    params.fmin = s_.mel_fmin;
+    params.fmax = s_.mel_fmax;
+    params.htk = s_.htk;
+    const double sr = s_.sr;
+    add(name, {needMagnitude(signal)},
+        "sr=" + g17(sr) + " n_mels=" + std::to_string(s_.n_mels) + " fmin=" + g17(s_.mel_fmin) +
+            " fmax=" + (s_.mel_fmax ? g17(*s_.mel_fmax) : "none") +
+            " htk=" + std::to_string(s_.htk),
+        [params, sr](const Inputs& in) {
+            return share(melSpectrogram(as<Matrix>(in[0]).square().eval(), sr, params));
+        });
+    return name;
+}
+
+std::string StageBuilder::dbKey() const {
+    return std::string(s_.db_ref == DbReference::max ? "ref=max" : "ref=1") +
+           " top_db=" + (s_.top_db ? g17(*s_.top_db) : "none");
+}
+
+void StageBuilder::addSignalStages() {
+    const double sr = s_.sr;
+    const auto decode = source_.decode;
+    add("audio", {}, source_.identity + " sr=" + g17(sr),
+        [decode, sr](const Inputs&) { return share(decode(sr)); });
+
+    const CropPolicy policy = s_.crop;
+    const StftParams stft = stftParams();
+    add("crop", {"audio"}, policy.toString() + " sr=" + g17(sr) + " " + stftKey(),
+        [policy, sr, stft](const Inputs& in) {
+            const auto& audio = as<Eigen::ArrayXf>(in[0]);
+            return share(chooseCrop(policy, audio, sr, stft.hop_length, stft.n_fft,
+                                    frameCount(audio.size(), stft)));
+        });
+    const bool crop_signal = s_.crop_signal;
+    add("y", {"audio", "crop"}, crop_signal ? "cropped" : "whole", [crop_signal](const Inputs& in) {
+        if (!crop_signal) return in[0]; // the track itself, shared, not copied
+        return share(cropSignal(as<Eigen::ArrayXf>(in[0]), as<Crop>(in[1])));
+    });
+    add("crop_frames", {"crop", "y"}, crop_signal ? "cropped" : "whole",
+        [crop_signal, stft](const Inputs& in) {
+            Crop crop = as<Crop>(in[0]);
+            if (crop_signal) {
+                crop.start_frame = 0;
+                crop.n_frames = frameCount(as<Eigen::ArrayXf>(in[1]).size(), stft);
+            }
+            return share(std::move(crop));
+        });
+    add("stft", {"y"}, stftKey(), [stft](const Inputs& in) {
+        return share(featurescope::stft(as<Eigen::ArrayXf>(in[0]), stft));
+    });
+    add("stft_mag", {"stft"}, "",
+        [](const Inputs& in) { return share(Matrix(as<ComplexSpectrogram>(in[0]).abs())); });
+
+    const bool ref_max = s_.db_ref == DbReference::max;
+    const auto top_db = s_.top_db;
+    const std::string db_key = dbKey();
+    add("stft_db", {"stft_mag"}, db_key, [ref_max, top_db](const Inputs& in) {
+        AmplitudeToDbParams params;
+        params.ref = ref_max ? DbRef::max() : DbRef::fixed(1.0);
+        params.top_db = top_db;
+        return share(amplitudeToDb(as<Matrix>(in[0]), params));
+    });
+
+    const FeatureSelection& f = s_.features;
+    if (f.hpss) needHpss();
+    if (f.mel) {
+        needMel(Signal::original);
+        add("mel_db", {"mel"}, db_key, [ref_max, top_db](const Inputs& in) {
+            PowerToDbParams params;
+            params.ref = ref_max ? DbRef::max() : DbRef::fixed(1.0);
+            params.top_db = top_db;
+            return share(powerToDb(as<Matrix>(in[0]), params));
+        });
+    }
+    if (f.cqt) {
+        CqtParams params;
+        params.hop_length = s_.hop_length;
+        params.fmin = s_.fmin;
+        params.n_bins = s_.n_bins;
+        params.bins_per_octave = s_.bins_per_octave;
+        add("cqt", {"y"},
+            "sr=" + g17(sr) + " hop=" + std::to_string(s_.hop_length) + " fmin=" + g17(s_.fmin) +
+                " n_bins=" + std::to_string(s_.n_bins) +
+                " bpo=" + std::to_string(s_.bins_per_octave),
+            [params, sr](const Inputs& in) {
+                return share(cqtMagnitude(as<Eigen::ArrayXf>(in[0]), sr, params));
+            });
+        add("cqt_db", {"cqt"}, "", [](const Inputs& in) {
+            AmplitudeToDbParams params;
+            params.ref = DbRef::max();
+            return share(amplitudeToDb(as<Matrix>(in[0]), params));
+        });
+    }
+}
+
+std::vector<Stage> StageBuilder::build() {
+    addSignalStages();
+    addFeatureStages();
+    addCurveStage();
+    return std::move(stages_);
+}
+
+} // namespace featurescope::stages
