@@ -38,7 +38,8 @@ SpectrogramView::SpectrogramView(Representation representation, QWidget* parent)
     slot->addElement(0, 0, scale_);
     map_->setColorScale(scale_);
     setColorMap(colorMap_);
-    axis_ = FrequencyAxis(naturalScale(representation), 0, 11025);
+    scaleChoice_ = naturalScale(representation);
+    axis_ = FrequencyAxis(scaleChoice_, 0, 11025);
     xAxis->grid()->setVisible(false);
     yAxis->grid()->setVisible(false);
     xAxis->setLayer(QStringLiteral("axes"));
@@ -90,14 +91,14 @@ void SpectrogramView::setFrequencyScale(FrequencyScale scale) {
     if (representation_ != Representation::Stft && representation_ != Representation::Harmonic &&
         representation_ != Representation::Percussive)
         return;
-    axis_ = FrequencyAxis(scale, 0, 0);
+    scaleChoice_ = scale;
     updateAxis();
     replot();
 }
 
 void SpectrogramView::updateAxis() {
     const auto& hz = data_.rowHz;
-    const FrequencyScale scale = data_.rowHz.empty() ? FrequencyScale::PitchClass : axis_.scale();
+    const FrequencyScale scale = data_.rowHz.empty() ? FrequencyScale::PitchClass : scaleChoice_;
     rowAxis_.clear();
     if (hz.empty()) {
         const Eigen::Index rows = data_.values ? data_.values->rows() : 12;

@@ -43,7 +43,7 @@ public:
     ColorMapName colorMap() const { return colorMap_; }
     /// Linear, Log or Mel for STFT/H/P; the other representations keep their natural axis.
     void setFrequencyScale(FrequencyScale scale);
-    FrequencyScale frequencyScale() const { return axis_.scale(); }
+    FrequencyScale frequencyScale() const { return scaleChoice_; }
 
     /// The value of the cell under (time s, frequency in axis units), NaN outside the data.
     double valueAt(double time, double axisValue) const;
@@ -66,6 +66,7 @@ private:
     SpectrogramData data_;
     std::vector<double> rowAxis_; // rowHz mapped to axis units, ascending
     FrequencyAxis axis_;
+    FrequencyScale scaleChoice_ = FrequencyScale::Linear; // applies when rows have frequencies
     ColorMapName colorMap_ = ColorMapName::Magma;
     QCPColorMap* map_ = nullptr;
     QCPColorScale* scale_ = nullptr;

@@ -1,6 +1,7 @@
 #include "widgets/TimeView.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace featurescope {
 
@@ -21,7 +22,7 @@ TimeView::TimeView(QWidget* parent)
     setSideSlot(new QCPLayoutElement(this));
     xAxis->setRange(0, 1);
     setNoAntialiasingOnDrag(true);
-    setMinimumHeight(120);
+    setMinimumHeight(90);
 
     connect(xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &TimeView::clampRange);
     connect(this, &QCustomPlot::afterLayout, this, &TimeView::renderIfNeeded);
@@ -83,9 +84,43 @@ void TimeView::renderIfNeeded() {
     ++renderCount_;
 }
 
+void TimeView::mousePressEvent(QMouseEvent* event) {
+    if (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier) &&
+        axisRect()->rect().contains(event->position().toPoint())) {
+        if (!band_) band_ = new QRubberBand(QRubberBand::Rectangle, this);
+        bandOrigin_ = int(event->position().x());
+        band_->setGeometry(QRect(bandOrigin_, axisRect()->top(), 1, axisRect()->height()));
+        band_->show();
+        return;
+    }
+    QCustomPlot::mousePressEvent(event);
+}
+
+void TimeView::mouseReleaseEvent(QMouseEvent* event) {
+    if (bandOrigin_ >= 0) {
+        band_->hide();
+        const int x = int(event->position().x());
+        if (std::abs(x - bandOrigin_) > 3) {
+            const double a = xAxis->pixelToCoord(std::min(x, bandOrigin_));
+            const double b = xAxis->pixelToCoord(std::max(x, bandOrigin_));
+            xAxis->setRange(a, b);
+            replot();
+        }
+        bandOrigin_ = -1;
+        return;
+    }
+    QCustomPlot::mouseReleaseEvent(event);
+}
+
 void TimeView::mouseMoveEvent(QMouseEvent* event) {
-    QCustomPlot::mouseMoveEvent(event);
     const QPointF pos = event->position();
+    if (bandOrigin_ >= 0) {
+        const int x = int(pos.x());
+        band_->setGeometry(QRect(std::min(x, bandOrigin_), axisRect()->top(),
+                                 std::abs(x - bandOrigin_) + 1, axisRect()->height()));
+    } else {
+        QCustomPlot::mouseMoveEvent(event);
+    }
     if (duration_ > 0 && axisRect()->rect().contains(pos.toPoint())) {
         const double t = xAxis->pixelToCoord(pos.x());
         const double v = yAxis->pixelToCoord(pos.y());

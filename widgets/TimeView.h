@@ -3,6 +3,7 @@
 // rendering of only the visible range at the widget's pixel size.
 #pragma once
 
+#include <QRubberBand>
 #include <QString>
 #include <qcustomplot.h>
 
@@ -48,6 +49,9 @@ protected:
     /// The element in the right-hand slot; subclasses may replace it (colour bar).
     void setSideSlot(QCPLayoutElement* element);
 
+    /// Shift + drag draws a rubber band and zooms the time axis to it; a plain drag pans.
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
 
@@ -62,6 +66,8 @@ private:
     int renderCount_ = 0;
     QCPMarginGroup* marginGroup_ = nullptr;
     QCPItemText* title_ = nullptr;
+    QRubberBand* band_ = nullptr;
+    int bandOrigin_ = -1;
 };
 
 } // namespace featurescope

@@ -18,8 +18,8 @@ AnalysisRunner::~AnalysisRunner() {
     worker_.join();
 }
 
-void AnalysisRunner::start(const QString& path, const TrackSettings& settings,
-                           std::shared_ptr<const TrackAnalysis> previous) {
+void AnalysisRunner::start(const QString& path, const AnalysisSettings& settings,
+                           std::shared_ptr<const Analysis> previous) {
     current_.request_stop();
     current_ = std::stop_source();
     running_ = true;
@@ -76,10 +76,12 @@ void AnalysisRunner::work(std::stop_token quit) {
                 Qt::QueuedConnection);
         };
         try {
-            std::shared_ptr<const TrackAnalysis> result =
-                analyzeTrack(request.path.toStdString(), request.settings, progress, request.stop,
-                             request.previous);
-            deliver(generation, [this, result] { emit analysisFinished(result); });
+            std::shared_ptr<const Analysis> result =
+                runAnalysis(request.path.toStdString(), request.settings, progress, request.stop,
+                            request.previous);
+            std::shared_ptr<const DisplayLayers> layers = makeDisplayLayers(*result);
+            if (request.stop.stop_requested()) continue;
+            deliver(generation, [this, result, layers] { emit analysisFinished(result, layers); });
         } catch (const AnalysisCancelled&) {
             // A newer request (or cancel) superseded this one; nothing to deliver.
         } catch (const std::exception& error) {

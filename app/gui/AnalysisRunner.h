@@ -5,13 +5,15 @@
 // is ever delivered. The GUI keeps showing the previous result meanwhile.
 #pragma once
 
-#include "app/gui/TrackAnalysis.h"
+#include "app/gui/DisplayLayers.h"
+#include "core/analysis.h"
 
 #include <QObject>
 #include <QString>
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,17 +31,19 @@ public:
 
     /// Analyses `path` with `settings`, cancelling the run in flight. `previous` (may be null)
     /// lets unchanged stages be reused.
-    void start(const QString& path, const TrackSettings& settings,
-               std::shared_ptr<const TrackAnalysis> previous = nullptr);
+    void start(const QString& path, const AnalysisSettings& settings,
+               std::shared_ptr<const Analysis> previous = nullptr);
     /// Cancels the run in flight (analysisCancelled follows).
     void cancel();
     bool isRunning() const { return running_; }
 
 signals:
-    /// A stage finished: `fraction` in [0, 1] of the run done, `stage` its name ("load", "stft").
+    /// A stage finished: `fraction` in [0, 1] of the run done, `stage` its name ("stft", "mel").
     void progressed(double fraction, const QString& stage);
     /// The newest request finished; `analysis` is immutable and may be shared freely.
-    void analysisFinished(std::shared_ptr<const TrackAnalysis> analysis);
+    /// `layers` holds the dB images of the HPSS layers, made on the worker too.
+    void analysisFinished(std::shared_ptr<const featurescope::Analysis> analysis,
+                          std::shared_ptr<const featurescope::DisplayLayers> layers);
     /// The newest request failed: `path` could not be analysed for `reason`.
     void analysisFailed(const QString& path, const QString& reason);
     /// The newest request was cancelled before it finished.
@@ -49,8 +53,8 @@ private:
     struct Request {
         std::uint64_t generation = 0;
         QString path;
-        TrackSettings settings;
-        std::shared_ptr<const TrackAnalysis> previous;
+        AnalysisSettings settings;
+        std::shared_ptr<const Analysis> previous;
         std::stop_token stop;
     };
 

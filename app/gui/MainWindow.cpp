@@ -1,56 +1,45 @@
 #include "app/gui/MainWindow.h"
 
-#include "core/stft.h"
-#include "widgets/SpectrogramView.h"
+#include "app/gui/AnalysisPresenter.h"
+#include "app/gui/CropSummary.h"
+#include "app/gui/Player.h"
+#include "app/gui/Preferences.h"
+#include "app/gui/SettingsPanel.h"
+#include "core/highlight.h"
+#include "widgets/CropWindow.h"
+#include "widgets/FeatureCurveView.h"
+#include "widgets/SummaryPanel.h"
 #include "widgets/TimeAxisLink.h"
-#include "widgets/WaveformView.h"
+#include "widgets/ViewStack.h"
 
-#include <QApplication>
-#include <QFileDialog>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QDragEnterEvent>
 #include <QFileInfo>
 #include <QLabel>
-#include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QProgressBar>
-#include <QSplitter>
 #include <QStatusBar>
 #include <QToolButton>
+
+#include <thread>
 
 namespace featurescope {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent) {
     setWindowTitle(tr("Featurescope"));
+    setAcceptDrops(true);
     runner_ = new AnalysisRunner(this);
-    link_ = new TimeAxisLink(this);
-
-    stack_ = new QSplitter(Qt::Vertical, this);
-    waveform_ = new WaveformView(stack_);
-    stft_ = new SpectrogramView(Representation::Stft, stack_);
-    stft_->setTimeLabelVisible(true);
-    waveform_->setTitle(tr("Waveform"));
-    stft_->setTitle(SpectrogramView::title(Representation::Stft) + tr(" (dB)"));
-    stack_->addWidget(waveform_);
-    stack_->addWidget(stft_);
-    stack_->setStretchFactor(0, 1);
-    stack_->setStretchFactor(1, 3);
-    setCentralWidget(stack_);
-    for (TimeView* view : {static_cast<TimeView*>(waveform_), static_cast<TimeView*>(stft_)}) {
-        link_->addView(view);
-        connect(view, &TimeView::pointerMoved, this, [this](double t, const QString& text) {
-            readout_->setText(text);
-            link_->setCrosshair(t);
-        });
-        connect(view, &TimeView::pointerLeft, this, [this] {
-            readout_->clear();
-            link_->setCrosshair(-1);
-        });
-    }
+    player_ = new Player(this);
+    views_ = new ViewStack(this);
+    setCentralWidget(views_);
 
     readout_ = new QLabel(this);
     progress_ = new QProgressBar(this);
     progress_->setRange(0, 100);
-    progress_->setMaximumWidth(220);
+    progress_->setMaximumWidth(240);
     progress_->setVisible(false);
     cancel_ = new QToolButton(this);
     cancel_->setText(tr("Cancel"));
@@ -58,8 +47,11 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addWidget(readout_, 1);
     statusBar()->addPermanentWidget(progress_);
     statusBar()->addPermanentWidget(cancel_);
-    connect(cancel_, &QToolButton::clicked, runner_, &AnalysisRunner::cancel);
 
+    connect(views_, &ViewStack::pointerMoved, readout_,
+            [this](double, const QString& text) { readout_->setText(text); });
+    connect(views_, &ViewStack::pointerLeft, readout_, &QLabel::clear);
+    connect(cancel_, &QToolButton::clicked, runner_, &AnalysisRunner::cancel);
     connect(runner_, &AnalysisRunner::progressed, this, &MainWindow::showProgress);
     connect(runner_, &AnalysisRunner::analysisFinished, this, &MainWindow::showAnalysis);
     connect(runner_, &AnalysisRunner::analysisFailed, this, &MainWindow::showFailure);
@@ -68,32 +60,126 @@ MainWindow::MainWindow(QWidget* parent)
         cancel_->setVisible(false);
         statusBar()->showMessage(tr("Analysis cancelled"), 3000);
     });
+    connect(views_->crop(), &CropWindow::cropChanged, this, &MainWindow::updateSummary);
+    connect(player_, &Player::positionChanged, views_->link(), &TimeAxisLink::setPlayhead);
+    connect(player_, &Player::unavailable, this,
+            [this](const QString& reason) { statusBar()->showMessage(reason, 8000); });
+
+    buildDocks();
     buildMenus();
-    resize(1280, 800);
+    resize(1400, 900);
+    resizeDocks({findChild<QDockWidget*>(QStringLiteral("summaryDock"))}, {400}, Qt::Horizontal);
+    restorePreferences();
 }
 
-void MainWindow::buildMenus() {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openDialog);
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildDocks() {
+    summary_ = new SummaryPanel(this);
+    auto* summaryDock = new QDockWidget(tr("Summary over the crop"), this);
+    summaryDock->setObjectName(QStringLiteral("summaryDock"));
+    summaryDock->setWidget(summary_);
+    addDockWidget(Qt::RightDockWidgetArea, summaryDock);
+
+    settingsPanel_ = new SettingsPanel(this);
+    auto* settingsDock = new QDockWidget(tr("Settings"), this);
+    settingsDock->setObjectName(QStringLiteral("settingsDock"));
+    settingsDock->setWidget(settingsPanel_);
+    addDockWidget(Qt::RightDockWidgetArea, settingsDock);
+    tabifyDockWidget(settingsDock, summaryDock);
+    summaryDock->raise();
+
+    connect(settingsPanel_, &SettingsPanel::settingsApplied, this, &MainWindow::applySettings);
+    connect(settingsPanel_, &SettingsPanel::colorMapChosen, this, [this](ColorMapName name) {
+        views_->setColorMap(name);
+        store_.setValue("view/colorMap", colorMapKey(name));
+    });
+    connect(settingsPanel_, &SettingsPanel::frequencyScaleChosen, this, [this](FrequencyScale s) {
+        views_->setFrequencyScale(s);
+        store_.setValue("view/frequencyScale", int(s));
+    });
+    connect(settingsPanel_, &SettingsPanel::languageChosen, this, [this](const QString& code) {
+        store_.setValue("language", code);
+        statusBar()->showMessage(tr("The language changes the next time Featurescope starts."),
+                                 8000);
+    });
 }
 
-void MainWindow::openDialog() {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open audio file"), QString(),
-        tr("Audio (*.wav *.flac *.ogg *.oga *.opus *.mp3 *.aiff *.aif);;All files (*)"));
-    if (!path.isEmpty()) openFile(path);
+void MainWindow::restorePreferences() {
+    settings_ = loadAnalysisSettings(store_);
+    settingsPanel_->setSettings(settings_);
+    const ColorMapName map = colorMapFromKey(store_.value("view/colorMap").toString());
+    views_->setColorMap(map);
+    settingsPanel_->setColorMap(map);
+    const auto scale =
+        FrequencyScale(store_.value("view/frequencyScale", int(FrequencyScale::Linear)).toInt());
+    views_->setFrequencyScale(scale);
+    settingsPanel_->setFrequencyScale(scale);
+    settingsPanel_->setLanguage(store_.value("language").toString());
+    views_->curves()->setZNormalized(store_.value("view/zNormalized", true).toBool());
+    views_->curves()->setShown(store_.value("view/curves", defaultCurves()).toStringList());
+    // The HPSS layers start hidden so that the default stack fits a laptop screen.
+    const QStringList hidden = store_
+                                   .value("view/hidden", QStringList{QStringLiteral("harmonic"),
+                                                                     QStringLiteral("percussive")})
+                                   .toStringList();
+    for (ViewKind kind : views_->allKinds())
+        views_->setViewVisible(kind, !hidden.contains(ViewStack::key(kind)));
+    views_->crop()->setDuration(store_.value("crop/duration", 29.12).toDouble());
+    restoreGeometry(store_.value("window/geometry").toByteArray());
+    restoreState(store_.value("window/state").toByteArray());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    store_.setValue("window/geometry", saveGeometry());
+    store_.setValue("window/state", saveState());
+    QStringList hidden;
+    for (ViewKind kind : views_->allKinds())
+        if (!views_->isViewVisible(kind)) hidden.append(ViewStack::key(kind));
+    store_.setValue("view/hidden", hidden);
+    store_.setValue("view/curves", views_->curves()->shown());
+    store_.setValue("view/zNormalized", views_->curves()->zNormalized());
+    store_.setValue("crop/duration", views_->crop()->duration());
+    player_->stop();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile()) openFile(urls.first().toLocalFile());
 }
 
 void MainWindow::openFile(const QString& path) {
-    pendingPath_ = path;
+    currentPath_ = path;
     progress_->setValue(0);
     progress_->setVisible(true);
     cancel_->setVisible(true);
     statusBar()->showMessage(tr("Analysing %1…").arg(QFileInfo(path).fileName()));
-    TrackSettings settings;
-    runner_->start(path, settings, analysis_);
+    // A different file shares nothing with the one on screen.
+    const bool sameFile = analysis_ && QString::fromStdString(analysis_->path().string()) == path;
+    runner_->start(path, settings_, sameFile ? analysis_ : nullptr);
+}
+
+void MainWindow::applySettings(const AnalysisSettings& settings) {
+    try {
+        settings.validate();
+    } catch (const std::invalid_argument& error) {
+        QMessageBox::warning(this, tr("Invalid setting"), QString::fromUtf8(error.what()));
+        return;
+    }
+    settings_ = settings;
+    saveAnalysisSettings(store_, settings_);
+    if (analysis_) {
+        currentPath_ = QString::fromStdString(analysis_->path().string());
+        progress_->setValue(0);
+        progress_->setVisible(true);
+        cancel_->setVisible(true);
+        runner_->start(currentPath_, settings_, analysis_);
+    }
 }
 
 void MainWindow::showProgress(double fraction, const QString& stage) {
@@ -101,26 +187,26 @@ void MainWindow::showProgress(double fraction, const QString& stage) {
     progress_->setFormat(stage + QStringLiteral(" %p%"));
 }
 
-void MainWindow::showAnalysis(std::shared_ptr<const TrackAnalysis> analysis) {
+void MainWindow::showAnalysis(std::shared_ptr<const Analysis> analysis,
+                              std::shared_ptr<const DisplayLayers> layers) {
+    const bool newTrack = !analysis_ || analysis_->path() != analysis->path();
+    player_->stop();
     analysis_ = std::move(analysis);
+    layers_ = std::move(layers);
     progress_->setVisible(false);
     cancel_->setVisible(false);
     statusBar()->clearMessage();
-    const TrackSettings& s = analysis_->settings;
-    waveform_->setSignal(analysis_->y, s.sr);
-
-    SpectrogramData data;
-    data.values = analysis_->stftDb;
-    data.sr = s.sr;
-    data.hop_length = s.hop_length;
-    const Eigen::ArrayXd hz = fftFrequencies(s.sr, s.n_fft);
-    data.rowHz.assign(hz.data(), hz.data() + hz.size());
-    stft_->setData(std::move(data));
-    link_->setRange(QCPRange(0, waveform_->duration()));
-
-    setWindowTitle(
-        tr("%1 — Featurescope")
-            .arg(QFileInfo(QString::fromStdString(analysis_->path.string())).fileName()));
+    presentAnalysis(*views_, analysis_, layers_);
+    if (newTrack) {
+        // A new track starts with the crop centred, like --crop center:D.
+        const double d = views_->crop()->duration();
+        views_->crop()->setStart(std::max(0.0, (analysis_->duration() - d) / 2));
+    }
+    updateSummary();
+    const QString path = QString::fromStdString(analysis_->path().string());
+    addRecentFile(store_, path);
+    rebuildRecentMenu();
+    setWindowTitle(tr("%1 — Featurescope").arg(QFileInfo(path).fileName()));
     emit analysisShown();
 }
 
@@ -128,8 +214,7 @@ void MainWindow::showFailure(const QString& path, const QString& reason) {
     progress_->setVisible(false);
     cancel_->setVisible(false);
     statusBar()->clearMessage();
-    // Window-modal but not blocking: the previous analysis stays usable behind it, and a test
-    // can find and read it.
+    // Window-modal but not blocking: the previous analysis stays on screen behind it.
     auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open file"),
                                 tr("Featurescope could not open\n%1\n\n%2").arg(path, reason),
                                 QMessageBox::Ok, this);
@@ -139,9 +224,35 @@ void MainWindow::showFailure(const QString& path, const QString& reason) {
     emit openFailed(path, reason);
 }
 
+void MainWindow::updateSummary() {
+    if (!analysis_) return;
+    const CropWindow* crop = views_->crop();
+    summary_->setSummary(cropSummary(*analysis_, crop->start(), crop->duration()));
+    emit summaryUpdated(crop->start(), crop->duration());
+}
+
+void MainWindow::snapCropToHighlight() {
+    if (!analysis_) return;
+    HighlightParams params;
+    params.seconds = views_->crop()->duration();
+    params.hop_length = analysis_->settings().hop_length;
+    params.frame_length = analysis_->settings().n_fft;
+    // The search reads the whole signal: a worker does it; the answer comes back queued.
+    highlightWorker_ = std::jthread([this, analysis = analysis_, params] {
+        double start = -1;
+        try {
+            start = findHighlight(analysis->y(), analysis->sr(), params).start_s;
+        } catch (const std::invalid_argument&) {
+            start = 0;
+        }
+        QMetaObject::invokeMethod(this, [this, analysis, start] {
+            if (analysis == analysis_) views_->crop()->setStart(start);
+        });
+    });
+}
+
 void MainWindow::replotAll() {
-    for (TimeView* v : link_->views())
-        v->replot();
+    views_->replotAll();
 }
 
 } // namespace featurescope

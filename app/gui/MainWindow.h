@@ -1,61 +1,102 @@
-// The Featurescope window: the stacked views of one track, the status-bar readout and the
-// progress of the analysis running behind them.
+// The Featurescope window: the stacked views of one track with the crop window over them, the
+// summary and settings panels, playback, and the progress of the analysis running behind them.
 #pragma once
 
 #include "app/gui/AnalysisRunner.h"
 
 #include <QMainWindow>
+#include <QSettings>
 #include <memory>
+#include <thread>
 
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QToolButton;
-class QSplitter;
 
 namespace featurescope {
 
-class SpectrogramView;
-class TimeAxisLink;
-class WaveformView;
+class Player;
+class SettingsPanel;
+class SummaryPanel;
+class ViewStack;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
 
-    /// Starts analysing `path`; the current track stays on screen until the new one is ready.
+    /// Starts analysing `path` with the current settings; the current track stays on screen
+    /// until the new one is ready.
     void openFile(const QString& path);
+    /// Reruns the current track with `settings`, reusing the stages they do not affect.
+    void applySettings(const AnalysisSettings& settings);
     /// The analysis on screen (null before the first one finished).
-    std::shared_ptr<const TrackAnalysis> analysis() const { return analysis_; }
+    std::shared_ptr<const Analysis> analysis() const { return analysis_; }
+    const AnalysisSettings& settings() const { return settings_; }
+
     AnalysisRunner* runner() const { return runner_; }
-    WaveformView* waveformView() const { return waveform_; }
-    SpectrogramView* stftView() const { return stft_; }
+    ViewStack* views() const { return views_; }
+    SummaryPanel* summaryPanel() const { return summary_; }
+    SettingsPanel* settingsPanel() const { return settingsPanel_; }
+    Player* player() const { return player_; }
     /// Redraws every view now (before grabbing the window into an image).
     void replotAll();
+
+    /// Moves the crop to the energy highlight of its length (core's findHighlight, computed on
+    /// a worker); cropChanged follows.
+    void snapCropToHighlight();
+    /// Space: plays the crop, or pauses / resumes what plays.
+    void togglePlayback();
 
 signals:
     /// A finished analysis is now drawn in every view.
     void analysisShown();
     /// A file could not be analysed; the previous analysis is still shown.
     void openFailed(const QString& path, const QString& reason);
+    /// The summary panel now describes [start, start + duration] s.
+    void summaryUpdated(double start, double duration);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
+    void buildDocks();
     void buildMenus();
-    void showAnalysis(std::shared_ptr<const TrackAnalysis> analysis);
+    void buildViewMenu(QMenu* menu);
+    void buildCropMenu(QMenu* menu);
+    void buildPlayMenu(QMenu* menu);
+    void rebuildRecentMenu();
+    void restorePreferences();
+    void showAnalysis(std::shared_ptr<const Analysis> analysis,
+                      std::shared_ptr<const DisplayLayers> layers);
     void showFailure(const QString& path, const QString& reason);
     void showProgress(double fraction, const QString& stage);
+    void updateSummary();
+    void playSignal(const Eigen::ArrayXf& signal, double from, double to);
     void openDialog();
+    void askCustomCropLength();
+    void chooseCurves();
 
+    QSettings store_;
+    AnalysisSettings settings_;
     AnalysisRunner* runner_ = nullptr;
-    std::shared_ptr<const TrackAnalysis> analysis_;
-    QString pendingPath_;
-    TimeAxisLink* link_ = nullptr;
-    QSplitter* stack_ = nullptr;
-    WaveformView* waveform_ = nullptr;
-    SpectrogramView* stft_ = nullptr;
+    std::shared_ptr<const Analysis> analysis_;
+    std::shared_ptr<const DisplayLayers> layers_;
+    QString currentPath_;
+    ViewStack* views_ = nullptr;
+    SummaryPanel* summary_ = nullptr;
+    SettingsPanel* settingsPanel_ = nullptr;
+    Player* player_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QMenu* viewMenu_ = nullptr;
     QLabel* readout_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QToolButton* cancel_ = nullptr;
+    std::jthread highlightWorker_; // joined before the window goes away
 };
 
 } // namespace featurescope
