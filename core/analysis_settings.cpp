@@ -10,7 +10,7 @@ namespace featurescope {
 namespace {
 
 using Flag = bool FeatureSelection::*;
-constexpr std::array<std::pair<std::string_view, Flag>, 16> kFlags{{
+constexpr std::array<std::pair<std::string_view, Flag>, 17> kFlags{{
     {"mel", &FeatureSelection::mel},
     {"mfcc", &FeatureSelection::mfcc},
     {"mfcc_delta", &FeatureSelection::mfcc_delta},
@@ -27,6 +27,7 @@ constexpr std::array<std::pair<std::string_view, Flag>, 16> kFlags{{
     {"tempo", &FeatureSelection::tempo},
     {"beats", &FeatureSelection::beats},
     {"tempogram", &FeatureSelection::tempogram},
+    {"views", &FeatureSelection::views},
 }};
 
 void require(bool rule, const char* message) {
@@ -64,7 +65,7 @@ FeatureSelection FeatureSelection::parse(std::string_view text) {
             throw std::invalid_argument(
                 "features are a comma-separated list of mel, mfcc, mfcc_delta, spectral, "
                 "spectral_contrast, rms, zcr, chroma_stft, cqt, chroma_cqt, tonnetz, hpss, "
-                "onset_strength, tempo, beats, tempogram (or all); not '" +
+                "onset_strength, tempo, beats, tempogram, views (or all); not '" +
                 std::string(name) + "'");
     }
     return selection;

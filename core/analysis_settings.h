@@ -30,6 +30,9 @@ struct FeatureSelection {
     bool tempo = true;             ///< tempo (bpm)
     bool beats = true;             ///< beat frames (beat_track)
     bool tempogram = true;         ///< tempogram (autocorrelation)
+    /// stft_db, cqt_db and |H|, |P| (with hpss): the spectrograms the GUI draws, which no
+    /// feature reads; the CLI turns them off unless it exports them.
+    bool views = true;
 
     bool operator==(const FeatureSelection&) const = default;
     /// Nothing but the STFT.

@@ -23,10 +23,12 @@ std::string StageBuilder::needHpss() {
         "kernel_size=" + std::to_string(s_.kernel_size) + " margin=" + g17(s_.margin),
         [params](const Inputs& in) { return share(hpss(as<ComplexSpectrogram>(in[0]), params)); });
     using Layers = HarmonicPercussive<ComplexSpectrogram>;
-    add("hpss_h_mag", {"hpss"}, "",
-        [](const Inputs& in) { return share(Matrix(as<Layers>(in[0]).harmonic.abs())); });
-    add("hpss_p_mag", {"hpss"}, "",
-        [](const Inputs& in) { return share(Matrix(as<Layers>(in[0]).percussive.abs())); });
+    if (s_.features.views) {
+        add("hpss_h_mag", {"hpss"}, "",
+            [](const Inputs& in) { return share(Matrix(as<Layers>(in[0]).harmonic.abs())); });
+        add("hpss_p_mag", {"hpss"}, "",
+            [](const Inputs& in) { return share(Matrix(as<Layers>(in[0]).percussive.abs())); });
+    }
     const StftParams stft = stftParams();
     add("harmonic", {"hpss", "y"}, "", [stft](const Inputs& in) {
         return share(istft(as<Layers>(in[0]).harmonic, stft, as<Eigen::ArrayXf>(in[1]).size()));
@@ -109,14 +111,14 @@ void StageBuilder::addSignalStages() {
     const bool ref_max = s_.db_ref == DbReference::max;
     const auto top_db = s_.top_db;
     const std::string db_key = dbKey();
-    add("stft_db", {"stft_mag"}, db_key, [ref_max, top_db](const Inputs& in) {
-        AmplitudeToDbParams params;
-        params.ref = ref_max ? DbRef::max() : DbRef::fixed(1.0);
-        params.top_db = top_db;
-        return share(amplitudeToDb(as<Matrix>(in[0]), params));
-    });
-
     const FeatureSelection& f = s_.features;
+    if (f.views)
+        add("stft_db", {"stft_mag"}, db_key, [ref_max, top_db](const Inputs& in) {
+            AmplitudeToDbParams params;
+            params.ref = ref_max ? DbRef::max() : DbRef::fixed(1.0);
+            params.top_db = top_db;
+            return share(amplitudeToDb(as<Matrix>(in[0]), params));
+        });
     if (f.hpss) needHpss();
     if (f.mel) {
         needMel(Signal::original);
@@ -140,11 +142,12 @@ void StageBuilder::addSignalStages() {
             [params, sr](const Inputs& in) {
                 return share(cqtMagnitude(as<Eigen::ArrayXf>(in[0]), sr, params));
             });
-        add("cqt_db", {"cqt"}, "", [](const Inputs& in) {
-            AmplitudeToDbParams params;
-            params.ref = DbRef::max();
-            return share(amplitudeToDb(as<Matrix>(in[0]), params));
-        });
+        if (f.views)
+            add("cqt_db", {"cqt"}, "", [](const Inputs& in) {
+                AmplitudeToDbParams params;
+                params.ref = DbRef::max();
+                return share(amplitudeToDb(as<Matrix>(in[0]), params));
+            });
     }
 }
 

@@ -64,7 +64,8 @@ summary.json, summary_z.csv (z-scored by OUTDIR/scaler.csv), OUTDIR/skipped.csv,
   --crop POLICY          none | center:D | start:T:D | highlight:D | highlight:D@A-B (seconds);
                          the features are then computed on the crop (zero-padded)
   --features LIST        mel,mfcc,mfcc_delta,spectral,spectral_contrast,rms,zcr,chroma_stft,
-                         cqt,chroma_cqt,tonnetz,hpss,onset_strength,tempo,beats,tempogram | all
+                         cqt,chroma_cqt,tonnetz,hpss,onset_strength,tempo,beats,tempogram,
+                         views | all
   --routing LIST         feature=signal pairs, signal original|harmonic|percussive
                          (default chroma/tonnetz harmonic, rhythm percussive, others original)
   --frames               write each track's frame table (CSV)
@@ -174,11 +175,14 @@ Options parseOptions(const std::vector<std::string>& args) {
         // the Keras and GTZAN recipes compute them.
         s.crop_signal = s.crop.kind != CropPolicy::Kind::none;
         s.validate();
+        // No window draws here: the display-only spectrograms are skipped unless exported.
+        s.features.views = false;
         // The exported matrices must be computed.
         for (const auto& name : options.exports.npy) {
             if (name == "mel" || name == "mel_db") s.features.mel = true;
             if (name == "cqt") s.features.cqt = true;
-            if (name == "harmonic" || name == "percussive") s.features.hpss = true;
+            if (name == "harmonic" || name == "percussive")
+                s.features.hpss = s.features.views = true;
             if (name == "chroma") s.features.chroma_stft = true;
             if (name == "mfcc") s.features.mfcc = true;
         }
