@@ -36,8 +36,8 @@ public:
 };
 
 /// Progress: `fraction` in [0, 1] of the stages done, and the name of the stage just finished
-/// ("stft", "hpss", "mel", ...). Called from worker threads, never concurrently; it must be
-/// cheap (post to the GUI thread, don't draw).
+/// ("stft", "hpss", "mel", ...). Called on the thread that called runAnalysis, never
+/// concurrently; it must be cheap (post to the GUI thread, don't draw).
 using ProgressCallback = std::function<void(double fraction, std::string_view stage)>;
 
 /// Feature curves as named rows, librosa names: spectral_centroid, spectral_bandwidth,
@@ -156,10 +156,13 @@ private:
 };
 
 /// Decodes `path` (core/audio.h: load at settings.sr, mono) and runs every selected stage.
-/// `progress` is told after each stage; `stop` is checked between stages and inside long ones,
-/// so a stop request ends the call within 100 ms with AnalysisCancelled. With `previous`, stages
-/// whose inputs and settings are unchanged are taken from it instead of recomputed.
-/// Throws AudioError for an unreadable file, std::invalid_argument for invalid settings.
+/// `progress` is told after each stage. `stop` is polled every 10 ms while stages run, so a stop
+/// request ends the call within ~10 ms, at any stage, with AnalysisCancelled; a stage already
+/// computing then finishes on its worker thread and its result is dropped (the DSP functions
+/// take no stop token), so the CPU is busy a little longer than the call. With `previous`,
+/// stages whose inputs and settings are unchanged are taken from it instead of recomputed.
+/// Throws AudioError for an unreadable file, std::invalid_argument for invalid settings, and
+/// whatever a stage throws (std::invalid_argument for a parameter the track cannot satisfy).
 std::shared_ptr<const Analysis> runAnalysis(const std::filesystem::path& path,
                                             const AnalysisSettings& settings,
                                             const ProgressCallback& progress = {},
