@@ -79,18 +79,18 @@ void extremeMeans(const float* x, Eigen::Index n, Eigen::Index q, std::vector<fl
     for (Eigen::Index offset = 0; offset < std::min(stride, n); ++offset) {
         for (Eigen::Index i = offset; i < n; i += stride) {
             const float v = x[i];
+            // The insertion itself is branch-free (new[j] = min(old[j], max(old[j-1], v))): a
+            // data-dependent shift loop would mispredict on nearly every insertion.
             if (v < lo_bound) {
-                Eigen::Index j = used - 1;
-                for (; j > 0 && lo[j - 1] > v; --j)
-                    lo[j] = lo[j - 1];
-                lo[j] = v;
+                for (Eigen::Index j = used - 1; j > 0; --j)
+                    lo[j] = std::min(lo[j], std::max(lo[j - 1], v));
+                lo[0] = std::min(lo[0], v);
                 lo_bound = lo[used - 1];
             }
             if (v > hi_bound) {
-                Eigen::Index j = used - 1;
-                for (; j > 0 && hi[j - 1] < v; --j)
-                    hi[j] = hi[j - 1];
-                hi[j] = v;
+                for (Eigen::Index j = used - 1; j > 0; --j)
+                    hi[j] = std::max(hi[j], std::min(hi[j - 1], v));
+                hi[0] = std::max(hi[0], v);
                 hi_bound = hi[used - 1];
             }
         }
