@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#if defined(__SSE2__) || defined(__AVX__)
+#if defined(__SSE2__) || defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
@@ -47,183 +47,206 @@ void parallelChunks(Eigen::Index count, Eigen::Index min_chunk, const Body& body
 // registers on SSE2 and run three times slower.)
 constexpr int kLanes = 8;
 
-// One SIMD register: AVX when compiled for it, SSE2 on any x86-64, a float elsewhere.
-#if defined(__AVX__)
-using Part = __m256;
-constexpr int kPartWidth = 8;
-inline Part loadPart(const float* p) {
-    return _mm256_loadu_ps(p);
-}
-inline void storePart(float* p, Part a) {
-    _mm256_storeu_ps(p, a);
-}
-inline Part broadcastPart(float x) {
-    return _mm256_set1_ps(x);
-}
-inline Part minPart(Part a, Part b) {
-    return _mm256_min_ps(a, b);
-}
-inline Part maxPart(Part a, Part b) {
-    return _mm256_max_ps(a, b);
-}
-inline Part selectLessPart(Part a, Part b, Part x, Part y) {
-    return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_LT_OQ));
-}
-#elif defined(__SSE2__)
-using Part = __m128;
-constexpr int kPartWidth = 4;
-inline Part loadPart(const float* p) {
-    return _mm_loadu_ps(p);
-}
-inline void storePart(float* p, Part a) {
-    _mm_storeu_ps(p, a);
-}
-inline Part broadcastPart(float x) {
-    return _mm_set1_ps(x);
-}
-inline Part minPart(Part a, Part b) {
-    return _mm_min_ps(a, b);
-}
-inline Part maxPart(Part a, Part b) {
-    return _mm_max_ps(a, b);
-}
-inline Part selectLessPart(Part a, Part b, Part x, Part y) {
-    const Part less = _mm_cmplt_ps(a, b);
-    return _mm_or_ps(_mm_and_ps(less, x), _mm_andnot_ps(less, y));
-}
-#else
-using Part = float;
-constexpr int kPartWidth = 1;
-inline Part loadPart(const float* p) {
-    return *p;
-}
-inline void storePart(float* p, Part a) {
-    *p = a;
-}
-inline Part broadcastPart(float x) {
-    return x;
-}
-inline Part minPart(Part a, Part b) {
-    return b < a ? b : a;
-}
-inline Part maxPart(Part a, Part b) {
-    return a < b ? b : a;
-}
-inline Part selectLessPart(Part a, Part b, Part x, Part y) {
-    return a < b ? x : y;
-}
-#endif
-
-// On x86-64 Linux the kernel is also compiled for AVX2 and picked at load time (an ifunc): the
-// three-operand encodings save the register copies SSE2 needs, about 20 % of the time.
-#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
-#define FEATURESCOPE_AVX2_CLONE __attribute__((target_clones("avx2", "default")))
-#else
-#define FEATURESCOPE_AVX2_CLONE
-#endif
-
-constexpr int kParts = kLanes / kPartWidth;
-struct Lanes {
-    Part part[kParts];
+// The register types the kernel runs on, each with the operations it needs; a register holds
+// kWidth lanes.
+struct ScalarOps {
+    using Reg = float;
+    static constexpr int kWidth = 1;
+    static Reg load(const float* p) { return *p; }
+    static void store(float* p, Reg a) { *p = a; }
+    static Reg broadcast(float x) { return x; }
+    static Reg min(Reg a, Reg b) { return b < a ? b : a; }
+    static Reg max(Reg a, Reg b) { return a < b ? b : a; }
+    // a < b ? x : y, lane by lane.
+    static Reg selectLess(Reg a, Reg b, Reg x, Reg y) { return a < b ? x : y; }
 };
-inline Lanes load(const float* p) {
-    Lanes a;
-    for (int k = 0; k < kParts; ++k)
-        a.part[k] = loadPart(p + k * kPartWidth);
-    return a;
-}
-inline void store(float* p, const Lanes& a) {
-    for (int k = 0; k < kParts; ++k)
-        storePart(p + k * kPartWidth, a.part[k]);
-}
-inline Lanes broadcast(float x) {
-    Lanes a;
-    for (int k = 0; k < kParts; ++k)
-        a.part[k] = broadcastPart(x);
-    return a;
-}
-inline Lanes min(const Lanes& a, const Lanes& b) {
-    Lanes c;
-    for (int k = 0; k < kParts; ++k)
-        c.part[k] = minPart(a.part[k], b.part[k]);
-    return c;
-}
-inline Lanes max(const Lanes& a, const Lanes& b) {
-    Lanes c;
-    for (int k = 0; k < kParts; ++k)
-        c.part[k] = maxPart(a.part[k], b.part[k]);
-    return c;
-}
-// a < b ? x : y, lane by lane.
-inline Lanes selectLess(const Lanes& a, const Lanes& b, const Lanes& x, const Lanes& y) {
-    Lanes c;
-    for (int k = 0; k < kParts; ++k)
-        c.part[k] = selectLessPart(a.part[k], b.part[k], x.part[k], y.part[k]);
-    return c;
-}
+
+#if defined(__SSE2__)
+struct SseOps {
+    using Reg = __m128;
+    static constexpr int kWidth = 4;
+    static Reg load(const float* p) { return _mm_loadu_ps(p); }
+    static void store(float* p, Reg a) { _mm_storeu_ps(p, a); }
+    static Reg broadcast(float x) { return _mm_set1_ps(x); }
+    static Reg min(Reg a, Reg b) { return _mm_min_ps(a, b); }
+    static Reg max(Reg a, Reg b) { return _mm_max_ps(a, b); }
+    static Reg selectLess(Reg a, Reg b, Reg x, Reg y) {
+        const Reg less = _mm_cmplt_ps(a, b);
+        return _mm_or_ps(_mm_and_ps(less, x), _mm_andnot_ps(less, y));
+    }
+};
+using DefaultOps = SseOps;
+#else
+using DefaultOps = ScalarOps;
+#endif
+
+// With GCC on x86-64 an AVX2 kernel (eight lanes in one register, three-operand code) is
+// compiled too and chosen at run time when the processor has AVX2: about twice as fast.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define FEATURESCOPE_MEDIAN_AVX2 1
+#pragma GCC push_options
+#pragma GCC target("avx2")
+struct Avx2Ops {
+    using Reg = __m256;
+    static constexpr int kWidth = 8;
+    static Reg load(const float* p) { return _mm256_loadu_ps(p); }
+    static void store(float* p, Reg a) { _mm256_storeu_ps(p, a); }
+    static Reg broadcast(float x) { return _mm256_set1_ps(x); }
+    static Reg min(Reg a, Reg b) { return _mm256_min_ps(a, b); }
+    static Reg max(Reg a, Reg b) { return _mm256_max_ps(a, b); }
+    static Reg selectLess(Reg a, Reg b, Reg x, Reg y) {
+        return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_LT_OQ));
+    }
+};
+#pragma GCC pop_options
+#endif
+
+// The AVX2 instantiations below are only ever inlined into an AVX2 function, so the ABI note
+// about passing AVX vectors from default-target code does not apply.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+// kLanes lanes as kLanes / kWidth registers.
+template <class Ops> struct Lanes {
+    static constexpr int kRegs = kLanes / Ops::kWidth;
+    typename Ops::Reg reg[kRegs];
+
+    [[gnu::always_inline]] static Lanes load(const float* p) {
+        Lanes a;
+        for (int k = 0; k < kRegs; ++k)
+            a.reg[k] = Ops::load(p + k * Ops::kWidth);
+        return a;
+    }
+    [[gnu::always_inline]] void store(float* p) const {
+        for (int k = 0; k < kRegs; ++k)
+            Ops::store(p + k * Ops::kWidth, reg[k]);
+    }
+    [[gnu::always_inline]] static Lanes broadcast(float x) {
+        Lanes a;
+        for (int k = 0; k < kRegs; ++k)
+            a.reg[k] = Ops::broadcast(x);
+        return a;
+    }
+    // min(a, max(b, c)), lane by lane: one insertion-sort step.
+    [[gnu::always_inline]] static Lanes minMax(const Lanes& a, const Lanes& b, const Lanes& c) {
+        Lanes d;
+        for (int k = 0; k < kRegs; ++k)
+            d.reg[k] = Ops::min(a.reg[k], Ops::max(b.reg[k], c.reg[k]));
+        return d;
+    }
+    // a < b ? x : y, lane by lane.
+    [[gnu::always_inline]] static Lanes selectLess(const Lanes& a, const Lanes& b, const Lanes& x,
+                                                   const Lanes& y) {
+        Lanes d;
+        for (int k = 0; k < kRegs; ++k)
+            d.reg[k] = Ops::selectLess(a.reg[k], b.reg[k], x.reg[k], y.reg[k]);
+        return d;
+    }
+};
 
 // Median-filters kLanes interleaved lines: sample t of line l is src[t * src_stride + l]. The
-// window is kept as `size` sorted slots per lane (plus a +inf sentinel). Inserting e into a
-// sorted w is w'[s] = min(w[s], max(w[s-1], e)); removing the first copy of a value v is
-// w'[s] = w[s] < v ? w[s] : w[s+1]. Each step does both over all slots: O(size) vector work.
-// `window` holds size + 1 slots.
-FEATURESCOPE_AVX2_CLONE void filterLanes(const float* src, Eigen::Index n, Eigen::Index src_stride,
-                                         float* dst, Eigen::Index dst_stride, int size,
-                                         Lanes* window) {
+// window is kept as `size` sorted slots per lane (plus a +inf sentinel), slot s at
+// window + s * kLanes. Inserting e into a sorted w is w'[s] = min(w[s], max(w[s-1], e));
+// removing the first copy of a value v is w'[s] = w[s] < v ? w[s] : w[s+1]. Each step does both
+// over all slots: O(size) vector work. `window` holds (size + 1) * kLanes floats.
+template <class Ops>
+[[gnu::always_inline]] inline void
+filterLanesWith(const float* src, Eigen::Index n, Eigen::Index src_stride, float* dst,
+                Eigen::Index dst_stride, int size, float* window) {
+    using L = Lanes<Ops>;
     const Eigen::Index half = size / 2;
     const auto sample = [&](Eigen::Index j) {
         Eigen::Index i = j - half;
         if (i < 0 || i >= n) i = reflectIndex(i, n);
-        return load(src + i * src_stride);
+        return L::load(src + i * src_stride);
     };
     const float inf = std::numeric_limits<float>::infinity();
-    const Lanes minus_inf = broadcast(-inf);
+    const L minus_inf = L::broadcast(-inf);
 
     for (int s = 0; s <= size; ++s)
-        window[s] = broadcast(inf);
+        L::broadcast(inf).store(window + s * kLanes);
     for (Eigen::Index j = 0; j < size; ++j) {
-        const Lanes entering = sample(j);
-        Lanes left = minus_inf;
+        const L entering = sample(j);
+        L left = minus_inf;
         for (int s = 0; s < size; ++s) {
-            const Lanes old = window[s];
-            window[s] = min(old, max(left, entering));
+            const L old = L::load(window + s * kLanes);
+            L::minMax(old, left, entering).store(window + s * kLanes);
             left = old;
         }
     }
-    store(dst, window[half]);
+    L::load(window + half * kLanes).store(dst);
     for (Eigen::Index i = 1; i < n; ++i) {
-        const Lanes leaving = sample(i - 1);
-        const Lanes entering = sample(i + size - 1);
-        Lanes removed_left = minus_inf;
+        const L leaving = sample(i - 1);
+        const L entering = sample(i + size - 1);
+        L removed_left = minus_inf;
+        L current = L::load(window);
         for (int s = 0; s < size; ++s) {
-            const Lanes removed = selectLess(window[s], leaving, window[s], window[s + 1]);
-            window[s] = min(removed, max(removed_left, entering));
+            const L next = L::load(window + (s + 1) * kLanes);
+            const L removed = L::selectLess(current, leaving, current, next);
+            L::minMax(removed, removed_left, entering).store(window + s * kLanes);
             removed_left = removed;
+            current = next;
         }
-        store(dst + i * dst_stride, window[half]);
+        L::load(window + half * kLanes).store(dst + i * dst_stride);
     }
 }
 
-// Filters `count` <= kLanes lines starting at line `first`, through interleaved buffers unless
-// the lines already lie interleaved in memory (kLanes consecutive rows of a column-major
-// matrix).
-void filterBlock(const Eigen::ArrayXXf& x, Eigen::ArrayXXf& y, int axis, Eigen::Index first,
-                 Eigen::Index count, int size, std::vector<float>& in, std::vector<float>& out,
-                 std::vector<Lanes>& window) {
-    const Eigen::Index length = axis == 1 ? x.cols() : x.rows();
-    if (axis == 1 && count == kLanes) {
-        filterLanes(x.data() + first, length, x.rows(), y.data() + first, y.rows(), size,
-                    window.data());
+void filterLanesDefault(const float* src, Eigen::Index n, Eigen::Index src_stride, float* dst,
+                        Eigen::Index dst_stride, int size, float* window) {
+    filterLanesWith<DefaultOps>(src, n, src_stride, dst, dst_stride, size, window);
+}
+
+#if FEATURESCOPE_MEDIAN_AVX2
+__attribute__((target("avx2"))) void filterLanesAvx2(const float* src, Eigen::Index n,
+                                                     Eigen::Index src_stride, float* dst,
+                                                     Eigen::Index dst_stride, int size,
+                                                     float* window) {
+    filterLanesWith<Avx2Ops>(src, n, src_stride, dst, dst_stride, size, window);
+}
+#endif
+
+#pragma GCC diagnostic pop
+
+void filterLanes(const float* src, Eigen::Index n, Eigen::Index src_stride, float* dst,
+                 Eigen::Index dst_stride, int size, float* window) {
+#if FEATURESCOPE_MEDIAN_AVX2
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    if (avx2) {
+        filterLanesAvx2(src, n, src_stride, dst, dst_stride, size, window);
         return;
     }
-    for (Eigen::Index t = 0; t < length; ++t)
+#endif
+    filterLanesDefault(src, n, src_stride, dst, dst_stride, size, window);
+}
+
+// Lines are copied kLanes at a time into an interleaved buffer (sample t of lane l at
+// [t * kLanes + l]), filtered and copied back. Filtering rows of the column-major matrix in
+// place was slower with AVX2 (strided vector loads that split cache lines), and so were tiles
+// of sixteen rows (buffers too large for the L2 cache on long rows).
+void filterBlock(const Eigen::ArrayXXf& x, Eigen::ArrayXXf& y, int axis, Eigen::Index first,
+                 Eigen::Index count, int size, std::vector<float>& in, std::vector<float>& out,
+                 std::vector<float>& window) {
+    const Eigen::Index length = axis == 1 ? x.cols() : x.rows();
+    const auto at = [](Eigen::Index l, Eigen::Index t) { return size_t(t * kLanes + l); };
+    if (axis == 1) {
+        for (Eigen::Index t = 0; t < length; ++t)
+            for (Eigen::Index l = 0; l < kLanes; ++l)
+                in[at(l, t)] = l < count ? x(first + l, t) : 0.0f;
+    } else {
         for (Eigen::Index l = 0; l < kLanes; ++l)
-            in[size_t(t * kLanes + l)] =
-                l < count ? (axis == 1 ? x(first + l, t) : x(t, first + l)) : 0.0f;
+            for (Eigen::Index t = 0; t < length; ++t)
+                in[at(l, t)] = l < count ? x(t, first + l) : 0.0f;
+    }
     filterLanes(in.data(), length, kLanes, out.data(), kLanes, size, window.data());
-    for (Eigen::Index t = 0; t < length; ++t)
+    if (axis == 1) {
+        for (Eigen::Index t = 0; t < length; ++t)
+            for (Eigen::Index l = 0; l < count; ++l)
+                y(first + l, t) = out[at(l, t)];
+    } else {
         for (Eigen::Index l = 0; l < count; ++l)
-            (axis == 1 ? y(first + l, t) : y(t, first + l)) = out[size_t(t * kLanes + l)];
+            for (Eigen::Index t = 0; t < length; ++t)
+                y(t, first + l) = out[at(l, t)];
+    }
 }
 
 } // namespace
@@ -235,7 +258,7 @@ void medianFilter1d(const float* in, Eigen::Index n, Eigen::Index in_stride, flo
     std::vector<float> lanes(size_t(n * kLanes), 0.0f), filtered(size_t(n * kLanes));
     for (Eigen::Index t = 0; t < n; ++t)
         lanes[size_t(t * kLanes)] = in[t * in_stride];
-    std::vector<Lanes> window(size_t(size) + 1);
+    std::vector<float> window(size_t(size + 1) * kLanes);
     filterLanes(lanes.data(), n, kLanes, filtered.data(), kLanes, size, window.data());
     for (Eigen::Index t = 0; t < n; ++t)
         out[t * out_stride] = filtered[size_t(t * kLanes)];
@@ -251,13 +274,13 @@ Eigen::ArrayXXf medianFilter(const Eigen::ArrayXXf& x, int size, int axis) {
     if (x.size() == 0) return y;
     const Eigen::Index lines = axis == 1 ? x.rows() : x.cols();
     const Eigen::Index length = axis == 1 ? x.cols() : x.rows();
-    // A block of kLanes lines costs about length * size vector steps; give each thread some
-    // 10^5 of them at least.
-    const Eigen::Index min_blocks = std::max<Eigen::Index>(1, 100000 / (length * size + 1));
+    // A block costs about kLanes * length * size lane steps; give each thread 10^6 of them.
+    const Eigen::Index min_blocks =
+        std::max<Eigen::Index>(1, 1000000 / (kLanes * length * size + 1));
     parallelChunks(
         (lines + kLanes - 1) / kLanes, min_blocks, [&](Eigen::Index begin, Eigen::Index end) {
             std::vector<float> in(size_t(length * kLanes)), out(size_t(length * kLanes));
-            std::vector<Lanes> window(size_t(size) + 1);
+            std::vector<float> window(size_t(size + 1) * kLanes);
             for (Eigen::Index block = begin; block < end; ++block) {
                 const Eigen::Index first = block * kLanes;
                 filterBlock(x, y, axis, first, std::min<Eigen::Index>(kLanes, lines - first), size,
