@@ -178,6 +178,7 @@ std::shared_ptr<const Analysis> runAnalysis(const std::filesystem::path& path,
 std::shared_ptr<const Analysis> runAnalysis(const Audio& audio, const AnalysisSettings& settings,
                                             const ProgressCallback& progress, std::stop_token stop,
                                             std::shared_ptr<const Analysis> previous) {
+    if (stop.stop_requested()) throw AnalysisCancelled(); // before copying and hashing the samples
     return AnalysisBuilder::run(SourceStage::samples(audio), settings, progress, stop, previous);
 }
 

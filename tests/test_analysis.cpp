@@ -188,6 +188,33 @@ private slots:
         }
     }
 
+    void cancellationWorksAtEveryStage() {
+        Audio audio;
+        audio.samples = Eigen::ArrayXXf::Random(1, 22050 * 60) * 0.1f;
+        for (const char* at : {"audio", "stft", "hpss", "mel", "cqt", "harmonic", "curves"}) {
+            std::stop_source source;
+            bool cancelled = false;
+            try {
+                runAnalysis(
+                    audio, AnalysisSettings{},
+                    [&](double, std::string_view stage) {
+                        if (stage == at) source.request_stop();
+                    },
+                    source.get_token());
+            } catch (const AnalysisCancelled&) {
+                cancelled = true;
+            }
+            // "curves" is the last stage: stopping after it is too late to cancel anything.
+            QVERIFY2(cancelled == (std::string_view(at) != "curves"), at);
+        }
+    }
+
+    void aStageErrorReachesTheCaller() {
+        AnalysisSettings settings;
+        settings.crop = CropPolicy::parse("highlight:2@100-120"); // past the end of an 8 s track
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, runAnalysis(kRef + "drums.wav", settings));
+    }
+
     void routingChoosesTheSignal() {
         AnalysisSettings settings; // chroma from the harmonic layer by default
         const auto harmonic = runAnalysis(kRef + "drums.wav", settings);
