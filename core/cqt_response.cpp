@@ -41,6 +41,7 @@ void cqtResponse(const Eigen::Map<const Eigen::ArrayXf>& y, const SparseFilterBa
     // One block's responses, filter-major, so that each frame is then written as one run.
     const int rows = bank.rows();
     Eigen::Array<float, kBlock, Eigen::Dynamic> re_out(kBlock, rows), im_out(kBlock, rows);
+    Eigen::Array<float, kBlock, Eigen::Dynamic> magnitude(kBlock, rows);
 
     for (Eigen::Index t0 = 0; t0 < target.n_frames; t0 += kBlock) {
         const int count = int(std::min<Eigen::Index>(kBlock, target.n_frames - t0));
@@ -73,19 +74,22 @@ void cqtResponse(const Eigen::Map<const Eigen::ArrayXf>& y, const SparseFilterBa
             re_out.col(r) = re;
             im_out.col(r) = im;
         }
-        for (int b = 0; b < count; ++b) {
-            if (target.complex_out) {
+        if (target.complex_out) {
+            for (int b = 0; b < count; ++b) {
                 std::complex<float>* column =
                     target.complex_out->col(t0 + b).data() + target.first_row;
                 for (int r = 0; r < rows; ++r)
                     column[r] = {re_out(b, r), im_out(b, r)};
-            } else {
+            }
+        } else {
+            // In double, so that the squares of very quiet responses do not underflow.
+            magnitude = (re_out.cast<double>().square() + im_out.cast<double>().square())
+                            .sqrt()
+                            .cast<float>();
+            for (int b = 0; b < count; ++b) {
                 float* column = target.magnitude_out->col(t0 + b).data() + target.first_row;
-                // In double, so that the squares of very quiet responses do not underflow.
-                for (int r = 0; r < rows; ++r) {
-                    const double x = re_out(b, r), z = im_out(b, r);
-                    column[r] = float(std::sqrt(x * x + z * z));
-                }
+                for (int r = 0; r < rows; ++r)
+                    column[r] = magnitude(b, r);
             }
         }
     }

@@ -236,6 +236,16 @@ private slots:
         }
     }
 
+    void veryQuietSignalScalesLinearly() {
+        // |C| of a signal at -400 dB is that of the original times 1e-20: no square underflows.
+        const Eigen::ArrayXf y = referenceSignal("chords");
+        const Eigen::ArrayXXf loud = cqtMagnitude(y);
+        const Eigen::ArrayXXf quiet = cqtMagnitude(Eigen::ArrayXf(y * 1e-20f)) * 1e20f;
+        QVERIFY2(
+            (quiet - loud).matrix().norm() <= 1e-4 * loud.matrix().norm(),
+            qPrintable(QString::number((quiet - loud).matrix().norm() / loud.matrix().norm())));
+    }
+
     void concurrentCallsAgree() {
         const Eigen::ArrayXf y = referenceSignal("chords");
         Eigen::ArrayXXf a, b;
