@@ -48,8 +48,8 @@ Eigen::ArrayXXf spectralRolloff(const Eigen::ArrayXXf& S, double sr, double roll
 /// amin : float > 0, the default is 1e-10. Returns [shape=(1, t)].
 Eigen::ArrayXXf spectralFlatness(const Eigen::ArrayXXf& S, double power = 2.0, double amin = 1e-10);
 
-/// The four curves above with their default parameters, computed in one pass over each frame.
-/// Each member is [shape=(1, t)].
+/// The four curves above with their default parameters in one sweep over the frames (each frame
+/// read while it is in cache; the frequency table built once). Each member is [shape=(1, t)].
 struct SpectralShape {
     Eigen::ArrayXXf centroid, bandwidth, rolloff, flatness;
 };

@@ -32,6 +32,11 @@ struct SpectralContrastParams {
 /// and every band but the last leaves out its highest bin when ranking. Returns
 /// [shape=(n_bands + 1, t)]. Throws std::invalid_argument stating the broken rule (including a
 /// band that holds no bin at this resolution).
+///
+/// Precision: a valley far below its band's peak (-150 dB, as in synthetic signals) is set by the
+/// spectrogram's rounding noise. librosa's STFT windows and transforms in float64 before rounding
+/// to float32, so to match it there S must be computed the same way; a float32 STFT's noise floor
+/// (about 1e-7 of the frame's peak) lifts such valleys.
 Eigen::ArrayXXf spectralContrast(const Eigen::ArrayXXf& S, double sr,
                                  const SpectralContrastParams& params = {}, int n_fft = 2048);
 
