@@ -8,6 +8,16 @@
 
 namespace featurescope::stages {
 
+namespace {
+
+/// |S| as sqrt(re^2 + im^2): vectorised, unlike std::abs's overflow-safe hypot, and within an
+/// ulp of it for any audio magnitude.
+Matrix magnitude(const ComplexSpectrogram& S) {
+    return (S.real().square() + S.imag().square()).sqrt();
+}
+
+} // namespace
+
 std::string StageBuilder::needSignal(Signal signal) {
     if (signal == Signal::original) return "y";
     needHpss();
@@ -25,9 +35,9 @@ std::string StageBuilder::needHpss() {
     using Layers = HarmonicPercussive<ComplexSpectrogram>;
     if (s_.features.views) {
         add("hpss_h_mag", {"hpss"}, "",
-            [](const Inputs& in) { return share(Matrix(as<Layers>(in[0]).harmonic.abs())); });
+            [](const Inputs& in) { return share((magnitude(as<Layers>(in[0]).harmonic))); });
         add("hpss_p_mag", {"hpss"}, "",
-            [](const Inputs& in) { return share(Matrix(as<Layers>(in[0]).percussive.abs())); });
+            [](const Inputs& in) { return share((magnitude(as<Layers>(in[0]).percussive))); });
     }
     const StftParams stft = stftParams();
     add("harmonic", {"hpss", "y"}, "", [stft](const Inputs& in) {
@@ -106,7 +116,7 @@ void StageBuilder::addSignalStages() {
         return share(featurescope::stft(as<Eigen::ArrayXf>(in[0]), stft));
     });
     add("stft_mag", {"stft"}, "",
-        [](const Inputs& in) { return share(Matrix(as<ComplexSpectrogram>(in[0]).abs())); });
+        [](const Inputs& in) { return share(magnitude(as<ComplexSpectrogram>(in[0]))); });
 
     const bool ref_max = s_.db_ref == DbReference::max;
     const auto top_db = s_.top_db;
