@@ -38,7 +38,7 @@ Eigen::ArrayXd binFrequencies(const Eigen::ArrayXXf& S, double sr, int n_fft) {
 }
 
 // Per-frame sums in double: a0 = sum S, a1 = sum f S, a2 = sum f^2 S. The centroid is a1 / a0
-// and, for p = 2, the bandwidth expands to (a2 - 2 c a1 + c^2 a0) / a0, so one vectorised pass
+// and, for p = 2, the bandwidth expands to (a2 - 2 c a1 + c^2 a0) / a0, so one pass
 // serves both (the cancellation costs nothing at double precision).
 struct Moments {
     double a0, a1, a2;
