@@ -11,6 +11,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 namespace featurescope {
 
@@ -70,7 +71,8 @@ struct Run {
     std::vector<Stage> stages;
     std::vector<std::vector<std::size_t>> dependents;
     std::vector<std::size_t> pending; // unfinished inputs per stage
-    std::deque<std::size_t> ready;
+    std::vector<std::size_t> ready;   // a heap by `weight`: the most depended-on stage first
+    std::vector<std::size_t> weight;  // how many stages read this one, directly or not
     std::deque<std::size_t> finished; // not yet reported to the caller
     std::vector<StageValue> values;
     std::vector<double> seconds;
@@ -82,10 +84,27 @@ struct Run {
     std::mutex mutex;
     std::condition_variable changed;
 
+    /// On two cores the order matters: the stage that unblocks the most work (the HPSS chain)
+    /// starts first, display-only leaves last.
+    void makeReady(std::size_t index) {
+        ready.push_back(index);
+        std::push_heap(ready.begin(), ready.end(), [this](std::size_t a, std::size_t b) {
+            return weight[a] != weight[b] ? weight[a] < weight[b] : a > b;
+        });
+    }
+    std::size_t takeReady() {
+        std::pop_heap(ready.begin(), ready.end(), [this](std::size_t a, std::size_t b) {
+            return weight[a] != weight[b] ? weight[a] < weight[b] : a > b;
+        });
+        const std::size_t index = ready.back();
+        ready.pop_back();
+        return index;
+    }
+
     void complete(std::size_t index) {
         finished.push_back(index);
         for (const std::size_t next : dependents[index])
-            if (--pending[next] == 0) ready.push_back(next);
+            if (--pending[next] == 0) makeReady(next);
     }
 };
 
@@ -98,8 +117,7 @@ void work(std::shared_ptr<Run> run) {
                 return run->abandoned || !run->ready.empty() || run->taken == run->to_take;
             });
             if (run->abandoned || run->ready.empty()) break;
-            index = run->ready.front();
-            run->ready.pop_front();
+            index = run->takeReady();
             ++run->taken;
         }
         std::vector<StageValue> inputs;
@@ -170,6 +188,19 @@ runStages(const std::vector<Stage>& stages, int threads, const ReuseLookup& reus
         fingerprints[i] = fnv1a(key);
     }
 
+    // Descendant counts, from the last stage back (readers are declared after what they read).
+    std::vector<std::vector<bool>> below(n, std::vector<bool>(n, false));
+    run->weight.assign(n, 0);
+    for (std::size_t i = n; i-- > 0;) {
+        for (const std::size_t next : run->dependents[i]) {
+            below[i][next] = true;
+            for (std::size_t k = 0; k < n; ++k)
+                if (below[next][k]) below[i][k] = true;
+        }
+        run->weight[i] =
+            static_cast<std::size_t>(std::count(below[i].begin(), below[i].end(), true));
+    }
+
     std::map<std::string, StageResult> results;
     std::vector<bool> reused(n, false);
     for (std::size_t i = 0; i < n; ++i) {
@@ -189,7 +220,7 @@ runStages(const std::vector<Stage>& stages, int threads, const ReuseLookup& reus
             for (const std::size_t next : run->dependents[i])
                 --run->pending[next];
     for (std::size_t i = 0; i < n; ++i)
-        if (!reused[i] && run->pending[i] == 0) run->ready.push_back(i);
+        if (!reused[i] && run->pending[i] == 0) run->makeReady(i);
     run->to_take = static_cast<std::size_t>(std::count(reused.begin(), reused.end(), false));
 
     std::size_t done = n - run->to_take;
