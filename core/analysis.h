@@ -59,7 +59,8 @@ struct StageRun {
     std::string name;
     std::uint64_t run_id = 0;
     bool reused = false;
-    double seconds = 0.0; ///< wall time of the computation (0 when reused)
+    double seconds = 0.0;     ///< wall time of the computation (0 when reused)
+    double cpu_seconds = 0.0; ///< CPU time of the computation (0 when reused)
 };
 
 /// The result of runAnalysis: immutable, cheap to share across threads

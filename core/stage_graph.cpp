@@ -11,6 +11,8 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+
+#include <time.h>
 #include <vector>
 
 namespace featurescope {
@@ -26,6 +28,12 @@ std::string fnv1a(std::string_view text) {
     char buffer[17];
     std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
     return buffer;
+}
+
+double threadCpuSeconds() {
+    timespec t{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
 class Inflight;
@@ -76,6 +84,7 @@ struct Run {
     std::deque<std::size_t> finished; // not yet reported to the caller
     std::vector<StageValue> values;
     std::vector<double> seconds;
+    std::vector<double> cpu_seconds;
     std::size_t taken = 0;   // stages handed to a worker (or reused)
     std::size_t to_take = 0; // stages to compute
     std::exception_ptr error;
@@ -130,6 +139,7 @@ void work(std::shared_ptr<Run> run) {
             }
         }
         const auto begin = std::chrono::steady_clock::now();
+        const double cpu_begin = threadCpuSeconds();
         StageValue value;
         std::exception_ptr error;
         try {
@@ -145,6 +155,7 @@ void work(std::shared_ptr<Run> run) {
         } else {
             run->values[index] = std::move(value);
             run->seconds[index] = elapsed.count();
+            run->cpu_seconds[index] = threadCpuSeconds() - cpu_begin;
             run->complete(index);
         }
         run->changed.notify_all();
@@ -170,6 +181,7 @@ runStages(const std::vector<Stage>& stages, int threads, const ReuseLookup& reus
     run->pending.assign(n, 0);
     run->values.resize(n);
     run->seconds.assign(n, 0.0);
+    run->cpu_seconds.assign(n, 0.0);
     std::map<std::string, std::size_t> index_of;
     std::vector<std::string> fingerprints(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -265,6 +277,7 @@ runStages(const std::vector<Stage>& stages, int threads, const ReuseLookup& reus
             result.value = run->values[i];
             result.run_id = nextStageRunId();
             result.seconds = run->seconds[i];
+            result.cpu_seconds = run->cpu_seconds[i];
             result.order = order++;
             results[stages[i].name] = std::move(result);
             ++computed;
