@@ -168,7 +168,9 @@ std::vector<std::filesystem::path> writeTrackExports(const Analysis& analysis,
             families.insert(curveFamily(row));
         for (const auto& family : families) {
             if (!columns.empty()) columns += ", ";
-            columns += jsonString(family) + ": " + jsonString(librosaCall(family, s) + frames);
+            // onset_strength is 1-D in librosa, every other curve family 2-D.
+            const std::string index = family == "onset_strength" ? "[" + frames.substr(4) : frames;
+            columns += jsonString(family) + ": " + jsonString(librosaCall(family, s) + index);
         }
         entry(file, "one column per row of the calls in 'columns', frames " + frames,
               ", \"columns\": {" + columns + "}");
