@@ -1,8 +1,8 @@
 #include "app/gui/CropSummary.h"
 
+#include "core/summary.h"
+
 #include <algorithm>
-#include <cmath>
-#include <vector>
 
 namespace featurescope {
 
@@ -16,33 +16,23 @@ Crop cropOf(const Analysis& analysis, double start, double duration) {
                       analysis.frameCount());
 }
 
-// TEMPORARY: these five statistics stand in for core/summary.h (the pipeline engineer's), which
-// the panel will call once it lands so that the GUI and featurescope-extract share one definition.
 SummaryTable cropSummary(const Analysis& analysis, double start, double duration) {
     SummaryTable table;
-    table.stats = {QStringLiteral("mean"), QStringLiteral("std"), QStringLiteral("min"),
-                   QStringLiteral("max"), QStringLiteral("median")};
+    for (std::string_view stat : kSummaryStats)
+        table.stats.append(QString::fromUtf8(stat.data(), qsizetype(stat.size())));
     table.tempo = analysis.tempo();
-    const FeatureCurves& curves = analysis.curves();
     const Crop crop = cropOf(analysis, start, duration);
     table.cropStart = crop.start_s;
     table.cropDuration = crop.duration_s;
-    const auto rows = static_cast<Eigen::Index>(curves.names.size());
-    table.values = Eigen::ArrayXXd::Constant(rows, table.stats.size(), std::nan(""));
-    const Eigen::Index n = std::min(crop.n_frames, curves.values.cols() - crop.start_frame);
-    std::vector<double> sorted;
-    for (Eigen::Index r = 0; r < rows; ++r) {
-        table.features.append(QString::fromStdString(curves.names[size_t(r)]));
-        if (n <= 0) continue;
-        const Eigen::ArrayXd x = curves.values.row(r).segment(crop.start_frame, n).cast<double>();
-        const double mean = x.mean();
-        sorted.assign(x.data(), x.data() + n);
-        std::sort(sorted.begin(), sorted.end());
-        const double median = n % 2 ? sorted[size_t(n / 2)]
-                                    : 0.5 * (sorted[size_t(n / 2 - 1)] + sorted[size_t(n / 2)]);
-        table.values.row(r) << mean, std::sqrt((x - mean).square().mean()), sorted.front(),
-            sorted.back(), median;
-    }
+    // core's summarize is the definition featurescope-extract writes; the panel only reshapes
+    // its flat "<feature>_<stat>" list into one row per feature.
+    const Summary summary = summarize(analysis.curves(), crop.start_frame, crop.n_frames);
+    const auto nStats = Eigen::Index(kSummaryStats.size());
+    const auto nFeatures = Eigen::Index(analysis.curves().names.size());
+    table.values =
+        Eigen::Map<const Eigen::ArrayXXd>(summary.values.data(), nStats, nFeatures).transpose();
+    for (const std::string& name : analysis.curves().names)
+        table.features.append(QString::fromStdString(name));
     return table;
 }
 

@@ -11,7 +11,8 @@ namespace featurescope {
 /// chosen by core's chooseCrop exactly as the CLI's --crop start:T:D chooses them.
 Crop cropOf(const Analysis& analysis, double start, double duration);
 
-/// mean, std, min, max, median of every curve over cropOf(start, duration). Cheap enough to run
+/// core's summary statistics (kSummaryStats) of every curve over cropOf(start, duration): one
+/// row per feature. Cheap enough to run
 /// on every mouse move (a crop is a few thousand frames).
 SummaryTable cropSummary(const Analysis& analysis, double start, double duration);
 

@@ -164,7 +164,14 @@ void MainWindow::openFile(const QString& path) {
     runner_->start(path, settings_, sameFile ? analysis_ : nullptr);
 }
 
-void MainWindow::applySettings(const AnalysisSettings& settings) {
+void MainWindow::applySettings(const AnalysisSettings& panelSettings) {
+    // The panel edits parameters; what to compute, from where and which crop stay as they are.
+    AnalysisSettings settings = panelSettings;
+    settings.features = settings_.features;
+    settings.routing = settings_.routing;
+    settings.crop = settings_.crop;
+    settings.crop_signal = settings_.crop_signal;
+    settings.threads = settings_.threads;
     try {
         settings.validate();
     } catch (const std::invalid_argument& error) {
@@ -203,6 +210,10 @@ void MainWindow::showAnalysis(std::shared_ptr<const Analysis> analysis,
         views_->crop()->setStart(std::max(0.0, (analysis_->duration() - d) / 2));
     }
     updateSummary();
+    if (pendingExport_) {
+        writeExports(*pendingExport_);
+        pendingExport_.reset();
+    }
     const QString path = QString::fromStdString(analysis_->path().string());
     addRecentFile(store_, path);
     rebuildRecentMenu();

@@ -3,10 +3,12 @@
 #pragma once
 
 #include "app/gui/AnalysisRunner.h"
+#include "app/gui/ExportDialog.h"
 
 #include <QMainWindow>
 #include <QSettings>
 #include <memory>
+#include <optional>
 #include <thread>
 
 class QLabel;
@@ -49,6 +51,12 @@ public:
     void snapCropToHighlight();
     /// Space: plays the crop, or pauses / resumes what plays.
     void togglePlayback();
+    /// Exports the crop as `choice` says, through core's writers on a worker; exportFinished or
+    /// exportFailed follows. The crop becomes the analysis's crop policy (start:T:D) first, which
+    /// reruns only the crop stage.
+    void exportCrop(const ExportChoice& choice);
+    /// Ctrl+E: opens the export dialog.
+    QAction* exportAction() const { return exportAction_; }
 
 signals:
     /// A finished analysis is now drawn in every view.
@@ -57,6 +65,10 @@ signals:
     void openFailed(const QString& path, const QString& reason);
     /// The summary panel now describes [start, start + duration] s.
     void summaryUpdated(double start, double duration);
+    /// An export wrote `files`.
+    void exportFinished(const QStringList& files);
+    /// An export failed for `reason`; nothing half-written is left.
+    void exportFailed(const QString& reason);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -80,6 +92,8 @@ private:
     void openDialog();
     void askCustomCropLength();
     void chooseCurves();
+    void openExportDialog();
+    void writeExports(const ExportChoice& choice);
 
     QSettings store_;
     AnalysisSettings settings_;
@@ -96,7 +110,10 @@ private:
     QLabel* readout_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QToolButton* cancel_ = nullptr;
+    QAction* exportAction_ = nullptr;
+    std::optional<ExportChoice> pendingExport_;
     std::jthread highlightWorker_; // joined before the window goes away
+    std::jthread exportWorker_;
 };
 
 } // namespace featurescope

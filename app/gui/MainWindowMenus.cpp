@@ -26,6 +26,10 @@ void MainWindow::buildMenus() {
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
     file->addSeparator();
+    exportAction_ = file->addAction(tr("&Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                                    &MainWindow::openExportDialog);
+    exportAction_->setObjectName(QStringLiteral("exportAction"));
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     viewMenu_ = menuBar()->addMenu(tr("&View"));

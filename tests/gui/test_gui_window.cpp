@@ -6,6 +6,7 @@
 #include "core/audio.h"
 #include "core/decibel.h"
 #include "core/highlight.h"
+#include "core/npy.h"
 #include "core/stft.h"
 #include "widgets/CropWindow.h"
 #include "widgets/OnsetView.h"
@@ -14,7 +15,10 @@
 #include "widgets/WaveformView.h"
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QDir>
 #include <QFileInfo>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -54,6 +58,7 @@ private slots:
     void spectrogramReadoutIsTheCellUnderTheMouse();
     void draggingTheCropUpdatesTheSummary();
     void hSnapsTheCropToCoresHighlight();
+    void exportWritesTheCropThroughCoresWriters();
     void oneSettingRerunsOnlyAffectedStages();
     void aBadFileIsNamedAndThePreviousAnalysisStays();
 
@@ -171,6 +176,49 @@ void TestGuiWindow::hSnapsTheCropToCoresHighlight() {
     QVERIFY(changed.wait(10000));
     QCOMPARE(crop->start(), expected.start_s);
     QCOMPARE(window_->summaryPanel()->summary().cropStart, expected.start_s);
+}
+
+void TestGuiWindow::exportWritesTheCropThroughCoresWriters() {
+    CropWindow* crop = window_->views()->crop();
+    crop->setCrop(2.0, 3.0);
+    QTemporaryDir out;
+    window_->exportAction()->trigger();
+    auto* dialog = window_->findChild<ExportDialog*>(QStringLiteral("exportDialog"));
+    QVERIFY(dialog);
+    dialog->folderField()->setText(out.path());
+    dialog->npyBox(QStringLiteral("cqt"))->setChecked(true);
+    QSignalSpy finished(window_, &MainWindow::exportFinished);
+    dialog->accept();
+    QVERIFY(finished.wait(120000));
+    const QStringList files = finished.first().at(0).toStringList();
+    const QString stem = QDir(out.path()).filePath(QFileInfo(testTrack()).completeBaseName());
+    for (const char* suffix :
+         {".frames.csv", ".summary.csv", ".mel_db.npy", ".cqt.npy", ".png", ".json"}) {
+        QVERIFY2(files.contains(stem + suffix), suffix);
+        QVERIFY2(QFileInfo(stem + suffix).size() > 0, suffix);
+    }
+
+    // The analysis's crop is now the on-screen crop, and the files describe exactly it.
+    const auto analysis = window_->analysis();
+    QCOMPARE(analysis->crop().start_s, 2.0);
+    const Eigen::Index first = analysis->crop().start_frame, n = analysis->crop().n_frames;
+    QVERIFY(n > 100);
+    const Eigen::ArrayXXf mel = readNpy((stem + ".mel_db.npy").toStdString());
+    QCOMPARE(mel.rows(), analysis->melDb().rows());
+    QCOMPARE(mel.cols(), n);
+    QCOMPARE(double((mel - analysis->melDb().middleCols(first, n)).abs().maxCoeff()), 0.0);
+
+    QFile frames(stem + ".frames.csv");
+    QVERIFY(frames.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = frames.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), qsizetype(n + 1));
+    QVERIFY(lines.first().startsWith("time_s,"));
+    QFile summary(stem + ".summary.csv");
+    QVERIFY(summary.open(QIODevice::ReadOnly));
+    const QList<QByteArray> rows = summary.readAll().trimmed().split('\n');
+    QCOMPARE(rows.size(), qsizetype(2));
+    const QList<QByteArray> header = rows[0].split(','), values = rows[1].split(',');
+    QCOMPARE(values[header.indexOf("crop_start_s")].toDouble(), 2.0);
 }
 
 void TestGuiWindow::oneSettingRerunsOnlyAffectedStages() {
