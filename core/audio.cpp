@@ -86,6 +86,73 @@ private:
     Eigen::Index used_ = 0;
 };
 
+/// Resamples interleaved frames as they arrive (or passes them through at the same rate) into a
+/// FrameSink. Feeding soxr a block at a time keeps its internal buffers small: handing it a whole
+/// track at once is several times slower, with the same output.
+class ResamplingSink {
+public:
+    ResamplingSink(double orig_sr, double target_sr, Eigen::Index channels, Eigen::Index expected)
+        : orig_sr_(orig_sr)
+        , target_sr_(target_sr)
+        , channels_(channels)
+        , sink_(channels, orig_sr == target_sr
+                              ? expected
+                              : resampledLength(expected, orig_sr, target_sr) + 64) {
+        if (orig_sr != target_sr)
+            resampler_ = makeResampler(orig_sr, target_sr, unsigned(channels));
+    }
+
+    void append(const float* frames, Eigen::Index n) {
+        while (n > 0) {
+            const Eigen::Index block = std::min<Eigen::Index>(n, kBlockFrames);
+            process(frames, size_t(block));
+            frames += block * channels_;
+            n -= block;
+            input_frames_ += block;
+        }
+    }
+
+    /// Flushes the resampler and returns exactly ceil(input * target / orig) frames.
+    Eigen::ArrayXXf finish() {
+        if (!resampler_) return sink_.take(input_frames_);
+        process(nullptr, 0);
+        return sink_.take(resampledLength(input_frames_, orig_sr_, target_sr_));
+    }
+
+    Eigen::Index inputFrames() const { return input_frames_; }
+
+private:
+    void process(const float* frames, size_t n) {
+        if (!resampler_) {
+            sink_.append(frames, Eigen::Index(n));
+            return;
+        }
+        const size_t room =
+            size_t(std::ceil(double(std::max<size_t>(n, kBlockFrames)) * target_sr_ / orig_sr_)) +
+            1024;
+        buffer_.resize(room * size_t(channels_));
+        for (;;) {
+            size_t consumed = 0, produced = 0;
+            soxr_process(resampler_.get(), frames, n, &consumed, buffer_.data(), room, &produced);
+            sink_.append(buffer_.data(), Eigen::Index(produced));
+            if (!frames) { // flushing: until soxr has nothing left
+                if (produced == 0) return;
+                continue;
+            }
+            frames += consumed * size_t(channels_);
+            n -= consumed;
+            if (n == 0) return;
+        }
+    }
+
+    double orig_sr_, target_sr_;
+    Eigen::Index channels_;
+    FrameSink sink_;
+    SoxrPtr resampler_;
+    std::vector<float> buffer_;
+    Eigen::Index input_frames_ = 0;
+};
+
 } // namespace
 
 Audio load(const std::filesystem::path& path, const LoadOptions& options) {
@@ -115,42 +182,16 @@ Audio load(const std::filesystem::path& path, const LoadOptions& options) {
 
     const int in_channels = info.channels;
     const Eigen::Index out_channels = options.mono ? 1 : in_channels;
-    const bool resampling = options.sr && *options.sr != native_sr;
-    const double out_sr = resampling ? *options.sr : native_sr;
+    const double out_sr = options.sr ? *options.sr : native_sr;
     const Eigen::Index expected_in = limit == SF_COUNT_MAX ? kBlockFrames : limit;
-    FrameSink sink(out_channels,
-                   resampling ? resampledLength(expected_in, native_sr, out_sr) + 64 : expected_in);
+    ResamplingSink sink(native_sr, out_sr, out_channels, expected_in);
 
-    SoxrPtr resampler;
-    if (resampling) resampler = makeResampler(native_sr, out_sr, unsigned(out_channels));
-    std::vector<float> block(size_t(kBlockFrames) * in_channels);
+    std::vector<float> block(size_t(kBlockFrames) * size_t(in_channels));
     std::vector<float> mixed(options.mono ? size_t(kBlockFrames) : 0);
-    std::vector<float> resampled;
-
-    auto feed = [&](const float* frames, size_t n) {
-        if (!resampling) {
-            sink.append(frames, Eigen::Index(n));
-            return;
-        }
-        const size_t room = size_t(std::ceil(double(n) * out_sr / native_sr)) + 1024;
-        resampled.resize(room * size_t(out_channels));
-        size_t done = 0;
-        do {
-            size_t produced = 0;
-            soxr_process(resampler.get(), frames, n, &done, resampled.data(), room, &produced);
-            sink.append(resampled.data(), Eigen::Index(produced));
-            if (frames) frames += done * size_t(out_channels);
-            n -= std::min(n, done);
-            if (!frames && produced == 0) break; // flushing and nothing more to come
-        } while (n > 0 || !frames);
-    };
-
-    sf_count_t total = 0;
-    while (total < limit) {
-        const sf_count_t want = std::min<sf_count_t>(kBlockFrames, limit - total);
+    while (sink.inputFrames() < limit) {
+        const sf_count_t want = std::min<sf_count_t>(kBlockFrames, limit - sink.inputFrames());
         const sf_count_t got = sf_readf_float(file.get(), block.data(), want);
         if (got <= 0) break;
-        total += got;
         if (options.mono && in_channels > 1) {
             for (sf_count_t i = 0; i < got; ++i) {
                 float sum = 0.0f;
@@ -158,45 +199,28 @@ Audio load(const std::filesystem::path& path, const LoadOptions& options) {
                     sum += block[size_t(i * in_channels + c)];
                 mixed[size_t(i)] = sum / float(in_channels);
             }
-            feed(mixed.data(), size_t(got));
+            sink.append(mixed.data(), got);
         } else {
-            feed(block.data(), size_t(got));
+            sink.append(block.data(), got);
         }
     }
-    if (sf_error(file.get()) != SF_ERR_NO_ERROR && total == 0)
-        throw AudioError(path, std::string("decoding failed (libsndfile: ") +
-                                   sf_strerror(file.get()) + ")");
-    if (total == 0) throw AudioError(path, "contains no audio samples");
-    if (resampling) feed(nullptr, 0);
-
-    const Eigen::Index n_out = resampling ? resampledLength(total, native_sr, out_sr) : total;
-    return Audio{sink.take(n_out), out_sr};
+    if (sink.inputFrames() == 0) {
+        if (sf_error(file.get()) != SF_ERR_NO_ERROR)
+            throw AudioError(path, std::string("decoding failed (libsndfile: ") +
+                                       sf_strerror(file.get()) + ")");
+        throw AudioError(path, "contains no audio samples");
+    }
+    return Audio{sink.finish(), out_sr};
 }
 
 Eigen::ArrayXXf resample(const Eigen::ArrayXXf& y, double orig_sr, double target_sr) {
     if (orig_sr <= 0 || target_sr <= 0)
         throw std::invalid_argument("resample: orig_sr and target_sr must be > 0");
     if (orig_sr == target_sr) return y;
-    const Eigen::Index n_out = resampledLength(y.cols(), orig_sr, target_sr);
-    const auto channels = unsigned(y.rows());
-    SoxrPtr resampler = makeResampler(orig_sr, target_sr, channels);
     // Column-major channels x n is exactly soxr's interleaved layout.
-    const size_t room = size_t(n_out) + 1024;
-    std::vector<float> out(room * channels);
-    size_t used = 0, consumed = 0, produced = 0;
-    soxr_process(resampler.get(), y.data(), size_t(y.cols()), &consumed, out.data(), room,
-                 &produced);
-    used += produced;
-    while (used < room) {
-        soxr_process(resampler.get(), nullptr, 0, nullptr, out.data() + used * channels,
-                     room - used, &produced);
-        if (produced == 0) break;
-        used += produced;
-    }
-    Eigen::ArrayXXf result = Eigen::ArrayXXf::Zero(y.rows(), n_out);
-    const size_t keep = std::min(used, size_t(n_out));
-    std::copy_n(out.data(), keep * channels, result.data());
-    return result;
+    ResamplingSink sink(orig_sr, target_sr, y.rows(), y.cols());
+    sink.append(y.data(), y.cols());
+    return sink.finish();
 }
 
 Eigen::ArrayXf resample(const Eigen::ArrayXf& y, double orig_sr, double target_sr) {
