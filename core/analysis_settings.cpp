@@ -115,6 +115,9 @@ AnalysisSettings AnalysisSettings::kerasMelgramPreset() {
     settings.crop.kind = CropPolicy::Kind::center;
     settings.crop.duration = 29.12;
     settings.crop_signal = true;
+    // At 12 kHz the sixth octave band above 200 Hz lies past Nyquist: librosa's
+    // spectral_contrast refuses these settings, so the preset leaves it out.
+    settings.features.spectral_contrast = false;
     return settings;
 }
 

@@ -123,7 +123,8 @@ struct AnalysisSettings {
     /// librosa's defaults (this struct's defaults).
     static AnalysisSettings librosaPreset();
     /// The Keras compute_melgram input: sr 12000, n_fft 512, hop 256, 96 mel bands, dB re 1.0,
-    /// the centre 29.12 s (crop_signal on).
+    /// the centre 29.12 s (crop_signal on); spectral_contrast off (its top band would lie past
+    /// the 6 kHz Nyquist, which librosa refuses).
     static AnalysisSettings kerasMelgramPreset();
     /// "librosa" or "keras-melgram". Throws std::invalid_argument for another name.
     static AnalysisSettings preset(std::string_view name);
