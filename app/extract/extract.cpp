@@ -141,7 +141,13 @@ int runExtract(const Options& options) {
         body += line;
         ++(outcomes[i].reused ? reused : written);
     }
-    if (header.empty()) header = headerFor(options.settings);
+    if (header.empty()) {
+        try {
+            header = headerFor(options.settings);
+        } catch (const std::exception&) { // the settings fail on silence too: fixed columns only
+            header = "path,label,duration_s,crop_start_s,crop_duration_s,tempo_bpm\n";
+        }
+    }
     writeSummaryTables(options.output, header + body, options.scaler);
     std::vector<std::string> columns;
     for (auto& rows_of_header : parseCsv(header))
