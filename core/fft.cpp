@@ -12,7 +12,7 @@ namespace featurescope {
 
 namespace {
 
-enum class PlanKind { RealForward, RealInverse, ComplexForward };
+enum class PlanKind { RealForward, RealInverse, ComplexForward, RealForward64 };
 
 // FFTW_ESTIMATE keeps plans deterministic (the same algorithm every run, so results are
 // reproducible bit for bit) and planning cheap for the many sizes CQT uses. Plans are made on
@@ -36,9 +36,25 @@ fftwf_plan cachedPlan(PlanKind kind, int n) {
     case PlanKind::ComplexForward:
         it->second = fftwf_plan_dft_1d(n, a, b, FFTW_FORWARD, FFTW_ESTIMATE);
         break;
+    case PlanKind::RealForward64:
+        break; // see cachedPlan64
     }
     fftwf_free(a);
     fftwf_free(b);
+    return it->second;
+}
+
+fftw_plan cachedPlan64(int n) {
+    static std::mutex mutex;
+    static std::map<int, fftw_plan> plans;
+    std::lock_guard lock(mutex);
+    auto [it, inserted] = plans.try_emplace(n, nullptr);
+    if (!inserted) return it->second;
+    double* a = fftw_alloc_real(size_t(n));
+    fftw_complex* b = fftw_alloc_complex(size_t(n / 2 + 1));
+    it->second = fftw_plan_dft_r2c_1d(n, a, b, FFTW_ESTIMATE);
+    fftw_free(a);
+    fftw_free(b);
     return it->second;
 }
 
@@ -75,6 +91,24 @@ void RealFft::inverse(const std::complex<float>* in, float* out) {
     fftwf_execute_dft_c2r(static_cast<fftwf_plan>(inverse_plan_),
                           reinterpret_cast<fftwf_complex*>(spectrum_), real_);
     std::copy_n(real_, n_, out);
+}
+
+RealFft64::RealFft64(int n)
+    : n_(n) {
+    if (n < 1) throw std::invalid_argument("RealFft64: n must be >= 1");
+    real_ = fftw_alloc_real(size_t(n));
+    spectrum_ = reinterpret_cast<std::complex<double>*>(fftw_alloc_complex(size_t(bins())));
+    plan_ = cachedPlan64(n);
+}
+
+RealFft64::~RealFft64() {
+    fftw_free(real_);
+    fftw_free(spectrum_);
+}
+
+void RealFft64::forward() {
+    fftw_execute_dft_r2c(static_cast<fftw_plan>(plan_), real_,
+                         reinterpret_cast<fftw_complex*>(spectrum_));
 }
 
 ComplexFft::ComplexFft(int n)

@@ -40,6 +40,30 @@ private:
     void* inverse_plan_;
 };
 
+/// A real-to-half-complex forward transform in double precision, for the STFT: librosa multiplies
+/// a float64 window into the float32 signal and transforms in float64, and only that resolves the
+/// -160 dB valleys spectral_contrast looks for. Same threading rules as RealFft.
+class RealFft64 {
+public:
+    explicit RealFft64(int n);
+    ~RealFft64();
+    RealFft64(const RealFft64&) = delete;
+    RealFft64& operator=(const RealFft64&) = delete;
+
+    int size() const { return n_; }
+    int bins() const { return n_ / 2 + 1; }
+    /// Write n values here, call forward(), read bins() values from spectrumBuffer().
+    double* realBuffer() { return real_; }
+    const std::complex<double>* spectrumBuffer() const { return spectrum_; }
+    void forward();
+
+private:
+    int n_;
+    double* real_;
+    std::complex<double>* spectrum_;
+    void* plan_;
+};
+
 /// A complex forward transform of size n (numpy's fft, unnormalised); same rules as RealFft.
 class ComplexFft {
 public:
