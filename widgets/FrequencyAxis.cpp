@@ -77,7 +77,8 @@ QSharedPointer<QCPAxisTicker> FrequencyAxis::ticker(bool noteNames) const {
         return QSharedPointer<QCPAxisTicker>(new QCPAxisTicker);
     QSharedPointer<QCPAxisTickerText> text(new QCPAxisTickerText);
     if (scale_ == FrequencyScale::PitchClass) {
-        for (int i = 0; i < 12; ++i)
+        // Naturals only: twelve labels do not fit a short view.
+        for (int i : {0, 2, 4, 5, 7, 9, 11})
             text->addTick(i, pitchClassName(i));
         return text;
     }
@@ -90,12 +91,13 @@ QSharedPointer<QCPAxisTicker> FrequencyAxis::ticker(bool noteNames) const {
         }
         return text;
     }
-    static const std::array<double, 14> hzTicks = {0,    64,   128,  256,  512,   1000,  2000,
-                                                   3000, 4000, 6000, 8000, 10000, 16000, 20000};
-    for (double hz : hzTicks) {
-        if (scale_ == FrequencyScale::Log && hz <= 0) continue;
+    // Few enough labels for a short view: octaves on a log axis, 0.5-1-2-4-8k on a mel axis.
+    const std::vector<double> hzTicks =
+        scale_ == FrequencyScale::Log
+            ? std::vector<double>{32, 64, 125, 250, 500, 1000, 2000, 4000, 8000, 16000}
+            : std::vector<double>{0, 500, 1000, 2000, 4000, 8000, 16000};
+    for (double hz : hzTicks)
         if (hz >= low_ && hz <= high_) text->addTick(toAxis(hz), hzLabel(hz));
-    }
     return text;
 }
 

@@ -1,4 +1,5 @@
 // featurescope: the desktop window. Opens the demo track, or the file named on the command line.
+#include "app/gui/Benchmark.h"
 #include "app/gui/MainWindow.h"
 
 #include <QApplication>
@@ -11,7 +12,8 @@
 namespace {
 
 QString defaultTrack() {
-    for (const char* candidate : {FEATURESCOPE_DEMO_TRACK, FEATURESCOPE_FALLBACK_TRACK})
+    for (const char* candidate :
+         {FEATURESCOPE_DEMO_TRACK, FEATURESCOPE_DEMO_TRACK_WAV, FEATURESCOPE_FALLBACK_TRACK})
         if (QFileInfo::exists(QString::fromUtf8(candidate))) return QString::fromUtf8(candidate);
     return {};
 }
@@ -35,12 +37,26 @@ int main(int argc, char* argv[]) {
                                         "then exit."),
         QStringLiteral("png"));
     parser.addOption(screenshot);
+    QCommandLineOption benchOpen(
+        QStringLiteral("benchmark-open"),
+        QApplication::translate("main", "Print the time from opening <file> to the first "
+                                        "spectrogram on screen, then exit."),
+        QStringLiteral("file"));
+    QCommandLineOption benchPan(
+        QStringLiteral("benchmark-pan"),
+        QApplication::translate("main", "Print the time of one pan frame over a one-minute and "
+                                        "a one-hour signal, then exit."));
+    parser.addOption(benchOpen);
+    parser.addOption(benchPan);
     parser.addPositionalArgument(QStringLiteral("file"),
                                  QApplication::translate("main", "Audio file to open."),
                                  QStringLiteral("[file]"));
     parser.process(app);
 
+    if (parser.isSet(benchPan)) return featurescope::benchmarkPan();
     featurescope::MainWindow window;
+    if (parser.isSet(benchOpen))
+        return featurescope::benchmarkOpen(window, parser.value(benchOpen));
     const QStringList files = parser.positionalArguments();
     const QString track = files.isEmpty() ? defaultTrack() : files.first();
 
