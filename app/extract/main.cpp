@@ -2,6 +2,7 @@
 #include "app/extract/extract.h"
 #include "app/extract/merge.h"
 #include "app/extract/options.h"
+#include "core/large_pages.h"
 
 #include <cstdio>
 #include <exception>
@@ -11,6 +12,7 @@
 #endif
 
 int main(int argc, char** argv) {
+    featurescope::enableHugePagesForLargeArrays(argv);
     using namespace featurescope::extract;
     try {
         const Options options = parseOptions(std::vector<std::string>(argv + 1, argv + argc));

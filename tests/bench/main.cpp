@@ -10,6 +10,7 @@
 #include "core/decibel.h"
 #include "core/energy.h"
 #include "core/hpss.h"
+#include "core/large_pages.h"
 #include "core/mel.h"
 #include "core/mfcc.h"
 #include "core/onset.h"
@@ -54,13 +55,21 @@ Timing timeIt(int repeat, const std::function<void()>& work) {
 
 /// Keeps the optimiser from dropping work whose result is unused.
 template <typename T> void keep(const T& value) {
-    static volatile const void* sink;
-    sink = &value;
+    asm volatile("" : : "g"(&value) : "memory");
+}
+
+Eigen::Index channelCount(const std::string& path) {
+    LoadOptions all;
+    all.sr = std::nullopt;
+    all.mono = false;
+    all.duration = 0.1;
+    return load(path, all).channels();
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
+    enableHugePagesForLargeArrays(argv);
     if (argc < 2) {
         std::fprintf(stderr, "usage: featurescope-bench FILE [--repeat N] [--only NAME]\n");
         return 2;
@@ -94,8 +103,7 @@ int main(int argc, char** argv) {
 
     std::printf("featurescope-bench %s\n", path.c_str());
     std::printf("track: %.1f s, %d Hz, %ld channel(s); cores: %u; repeats: %d\n",
-                decoded.duration(), int(decoded.sr),
-                long(load(path, {std::nullopt, false}).channels()),
+                decoded.duration(), int(decoded.sr), long(channelCount(path)),
                 std::thread::hardware_concurrency(), repeat);
     std::printf("%-36s %10s %10s\n", "stage", "min ms", "median ms");
 

@@ -7,6 +7,7 @@
 
 #include "core/audio.h"
 #include "core/highlight.h"
+#include "core/large_pages.h"
 #include "core/npy.h"
 
 #include <QFile>
@@ -133,6 +134,7 @@ void checkHighlights(const QJsonObject& highlights, const fs::path& dir, Tally& 
 } // namespace
 
 int main(int argc, char** argv) {
+    featurescope::enableHugePagesForLargeArrays(argv);
     if (argc < 2 || argc > 3) {
         std::fprintf(stderr, "usage: featurescope-parity DIR [FILTER]\n"
                              "  DIR holds manifest.json, the inputs and librosa's .npy outputs;\n"
