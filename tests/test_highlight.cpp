@@ -57,7 +57,7 @@ private slots:
 
     void silenceIsFinite() {
         const Eigen::ArrayXd scores =
-            highlightScores(Eigen::ArrayXf::Zero(22050 * 4), 22050, {1.0});
+            highlightScores(Eigen::ArrayXf::Zero(22050 * 4), 22050, HighlightParams{1.0, 512, 2048, {}, {}});
         QVERIFY(scores.isFinite().all());
     }
 
