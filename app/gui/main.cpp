@@ -1,10 +1,12 @@
 // featurescope: the desktop window. Opens the demo track, or the file named on the command line.
 #include "app/gui/Benchmark.h"
 #include "app/gui/MainWindow.h"
+#include "app/gui/Translations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QSettings>
 #include <QTimer>
 
 #include <cstdio>
@@ -25,6 +27,9 @@ int main(int argc, char* argv[]) {
     QApplication::setApplicationName(QStringLiteral("Featurescope"));
     QApplication::setOrganizationName(QStringLiteral("Featurescope"));
     QApplication::setApplicationVersion(QStringLiteral(FEATURESCOPE_VERSION));
+
+    // Chosen in the settings panel; empty follows the system locale.
+    featurescope::installTranslations(QSettings().value("language").toString());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -3,6 +3,7 @@
 #include "app/gui/CropSummary.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/SettingsPanel.h"
+#include "app/gui/Translations.h"
 #include "core/audio.h"
 #include "core/decibel.h"
 #include "core/highlight.h"
@@ -61,6 +62,7 @@ private slots:
     void exportWritesTheCropThroughCoresWriters();
     void oneSettingRerunsOnlyAffectedStages();
     void aBadFileIsNamedAndThePreviousAnalysisStays();
+    void koreanIsCompiledInAndComplete();
 
 private:
     MainWindow* window_ = nullptr;
@@ -262,6 +264,23 @@ void TestGuiWindow::aBadFileIsNamedAndThePreviousAnalysisStays() {
     box->close();
     QCOMPARE(window_->analysis(), before);
     QCOMPARE(window_->views()->waveform()->signal().get(), &before->y());
+}
+
+void TestGuiWindow::koreanIsCompiledInAndComplete() {
+    QVERIFY(installTranslations(QStringLiteral("ko")));
+    QCOMPARE(QCoreApplication::translate("featurescope::MainWindow", "&File"),
+             QString::fromUtf8("파일(&F)"));
+    QCOMPARE(QCoreApplication::translate("featurescope::ViewStack", "Waveform"),
+             QString::fromUtf8("파형"));
+    QCOMPARE(QCoreApplication::translate("FrequencyAxis", "Frequency (Hz)"),
+             QString::fromUtf8("주파수 (Hz)"));
+    // Every message of the catalogue has a Korean translation (none left unfinished).
+    QFile ts(QStringLiteral(FEATURESCOPE_SOURCE_DIR "/translations/featurescope_ko.ts"));
+    QVERIFY(ts.open(QIODevice::ReadOnly));
+    const QByteArray text = ts.readAll();
+    QVERIFY(text.count("<message") > 90);
+    QCOMPARE(text.count("type=\"unfinished\""), qsizetype(0));
+    QVERIFY(!installTranslations(QStringLiteral("sw"))); // no Swahili catalogue: English stays
 }
 
 int main(int argc, char* argv[]) {
