@@ -22,6 +22,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -62,6 +63,9 @@ private slots:
     void exportWritesTheCropThroughCoresWriters();
     void oneSettingRerunsOnlyAffectedStages();
     void aBadFileIsNamedAndThePreviousAnalysisStays();
+    void settingsAndRecentFilesPersist();
+    void aNewTrackCancelsTheStaleRun();
+    void cancelKeepsWhatIsShown();
     void koreanIsCompiledInAndComplete();
 
 private:
@@ -264,6 +268,42 @@ void TestGuiWindow::aBadFileIsNamedAndThePreviousAnalysisStays() {
     box->close();
     QCOMPARE(window_->analysis(), before);
     QCOMPARE(window_->views()->waveform()->signal().get(), &before->y());
+}
+
+void TestGuiWindow::settingsAndRecentFilesPersist() {
+    // oneSettingRerunsOnlyAffectedStages applied n_mels = 64: a new window starts with it.
+    MainWindow second;
+    QCOMPARE(second.settings().n_mels, 64);
+    QCOMPARE(second.settings().n_fft, 2048);
+    QSettings store;
+    const QStringList recent = store.value(QStringLiteral("recentFiles")).toStringList();
+    QVERIFY(!recent.isEmpty());
+    QCOMPARE(recent.first(), QFileInfo(testTrack()).absoluteFilePath());
+}
+
+void TestGuiWindow::aNewTrackCancelsTheStaleRun() {
+    const QString first = QStringLiteral(FEATURESCOPE_TEST_DATA "/reference/loud_section.wav");
+    const QString second = QStringLiteral(FEATURESCOPE_TEST_DATA "/reference/chords.wav");
+    QSignalSpy finished(window_->runner(), &AnalysisRunner::analysisFinished);
+    window_->openFile(first);
+    window_->openFile(second); // supersedes the first before it can finish
+    QVERIFY(finished.wait(120000));
+    QTest::qWait(1500); // a stale result would arrive now
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(QString::fromStdString(window_->analysis()->path().string()), second);
+}
+
+void TestGuiWindow::cancelKeepsWhatIsShown() {
+    const auto before = window_->analysis();
+    QSignalSpy finished(window_->runner(), &AnalysisRunner::analysisFinished);
+    QSignalSpy cancelled(window_->runner(), &AnalysisRunner::analysisCancelled);
+    window_->openFile(QStringLiteral(FEATURESCOPE_TEST_DATA "/reference/loud_section.wav"));
+    window_->runner()->cancel();
+    QCOMPARE(cancelled.count(), 1);
+    QTest::qWait(3000);
+    QCOMPARE(finished.count(), 0);
+    QCOMPARE(window_->analysis(), before);
+    QVERIFY(!window_->runner()->isRunning());
 }
 
 void TestGuiWindow::koreanIsCompiledInAndComplete() {
