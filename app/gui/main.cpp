@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QIcon>
 #include <QSettings>
 #include <QTimer>
 
@@ -27,6 +28,10 @@ int main(int argc, char* argv[]) {
     QApplication::setApplicationName(QStringLiteral("Featurescope"));
     QApplication::setOrganizationName(QStringLiteral("Featurescope"));
     QApplication::setApplicationVersion(QStringLiteral(FEATURESCOPE_VERSION));
+    QIcon icon(QStringLiteral(":/icons/featurescope-256.png"));
+    icon.addFile(QStringLiteral(":/icons/featurescope-64.png"));
+    QApplication::setWindowIcon(icon);
+    QApplication::setDesktopFileName(QStringLiteral("featurescope"));
 
     // Chosen in the settings panel; empty follows the system locale.
     featurescope::installTranslations(QSettings().value("language").toString());
