@@ -1,11 +1,15 @@
 #include "core/tuning.h"
 
+#include "core/cancellation.h"
 #include "core/stft.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <future>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace featurescope {
@@ -61,14 +65,12 @@ Eigen::ArrayXXf magnitudeOf(const Eigen::ArrayXf& y, const PiptrackParams& p) {
     return stftMagnitude(y, stft_params);
 }
 
-/// Calls visit(t, k, pitch, magnitude) for every bin k of every frame t that piptrack reports:
-/// one pass over each column, nothing of the size of S allocated. The arithmetic follows
-/// librosa's dtypes (float32 S, gradient and skew; float64 parabola and pitch) so that the peaks
-/// and their histogram bins come out the same.
-template <typename Visit>
-void forEachPeak(const Eigen::ArrayXXf& S, double sr, int n_fft, const PiptrackParams& p,
-                 Visit&& visit) {
-    const Eigen::Index d = S.rows();
+/// The bins [lo, hi) piptrack may report: inside [fmin, fmax), never bin 0.
+struct PeakBand {
+    Eigen::Index lo = 0, hi = 0;
+};
+
+PeakBand peakBand(Eigen::Index d, double sr, int n_fft, const PiptrackParams& p) {
     const double fmin = std::max(p.fmin, 0.0);
     const double fmax = std::min(p.fmax, sr / 2.0);
     // np.fft.rfftfreq's spacing, so that bins on the fmin / fmax edges fall the same way.
@@ -80,46 +82,138 @@ void forEachPeak(const Eigen::ArrayXXf& S, double sr, int n_fft, const PiptrackP
     while (hi < d && double(hi) * spacing < fmax)
         ++hi;
     // localmax never marks bin 0 (numba's stencil border is False).
-    lo = std::max<Eigen::Index>(lo, 1);
+    return {std::max<Eigen::Index>(lo, 1), hi};
+}
 
-    const float threshold = float(p.threshold);
-    for (Eigen::Index t = 0; t < S.cols(); ++t) {
-        const float* x = S.col(t).data();
-        const float level = p.ref ? float(std::abs(*p.ref)) : threshold * S.col(t).maxCoeff();
-        // S * (S > level): bins at or below the level count as 0 for the local maximum test.
-        auto gated = [&](Eigen::Index k) { return x[k] > level ? x[k] : 0.0f; };
-        for (Eigen::Index k = lo; k < hi; ++k) {
-            const float here = gated(k);
-            if (!(here > gated(k - 1))) continue;
-            const bool last = k == d - 1;
-            if (!last && !(here >= gated(k + 1))) continue;
+/// Calls visit(k, pitch, magnitude) for every bin k of one frame x (d bins) that piptrack
+/// reports. The arithmetic follows librosa's dtypes (float32 S, gradient and skew; float64
+/// parabola and pitch) so that the peaks and their histogram bins come out the same.
+template <typename Visit>
+void forEachPeakOfFrame(const float* x, Eigen::Index d, PeakBand band, double sr, int n_fft,
+                        const PiptrackParams& p, Visit&& visit) {
+    const float level =
+        p.ref ? float(std::abs(*p.ref))
+              : float(p.threshold) * Eigen::Map<const Eigen::ArrayXf>(x, d).maxCoeff();
+    // S * (S > level): bins at or below the level count as 0 for the local maximum test.
+    auto gated = [&](Eigen::Index k) { return x[k] > level ? x[k] : 0.0f; };
+    for (Eigen::Index k = band.lo; k < band.hi; ++k) {
+        const float here = gated(k);
+        if (!(here > gated(k - 1))) continue;
+        const bool last = k == d - 1;
+        if (!last && !(here >= gated(k + 1))) continue;
 
-            // Parabolic vertex offset (numba promotes the "2 *" to float64); zero at the edges
-            // and wherever the vertex would lie more than one bin away.
-            double shift = 0.0;
-            float avg = x[k] - x[k - 1]; // np.gradient's one-sided edge
-            if (!last) {
-                const double a = double(x[k + 1] + x[k - 1]) - 2.0 * double(x[k]);
-                const double b = double(x[k + 1] - x[k - 1]) / 2.0;
-                if (std::abs(b) < std::abs(a)) shift = double(float(-b / a));
-                avg = (x[k + 1] - x[k - 1]) / 2.0f;
-            }
-            const float dskew = 0.5f * avg * float(shift);
-            const float pitch = float((double(k) + shift) * sr / double(n_fft));
-            visit(t, k, pitch, x[k] + dskew);
+        // Parabolic vertex offset (numba promotes the "2 *" to float64); zero at the edges
+        // and wherever the vertex would lie more than one bin away.
+        double shift = 0.0;
+        float avg = x[k] - x[k - 1]; // np.gradient's one-sided edge
+        if (!last) {
+            const double a = double(x[k + 1] + x[k - 1]) - 2.0 * double(x[k]);
+            const double b = double(x[k + 1] - x[k - 1]) / 2.0;
+            if (std::abs(b) < std::abs(a)) shift = double(float(-b / a));
+            avg = (x[k + 1] - x[k - 1]) / 2.0f;
         }
+        const float dskew = 0.5f * avg * float(shift);
+        const float pitch = float((double(k) + shift) * sr / double(n_fft));
+        visit(k, pitch, x[k] + dskew);
     }
 }
 
-double tuningOfPeaks(const Eigen::ArrayXXf& S, double sr, const TuningParams& params) {
+/// Calls visit(t, k, pitch, magnitude) for every peak of every frame t of S: nothing of the
+/// size of S allocated.
+template <typename Visit>
+void forEachPeak(const Eigen::ArrayXXf& S, double sr, int n_fft, const PiptrackParams& p,
+                 Visit&& visit) {
+    const PeakBand band = peakBand(S.rows(), sr, n_fft, p);
+    for (Eigen::Index t = 0; t < S.cols(); ++t)
+        forEachPeakOfFrame(
+            S.col(t).data(), S.rows(), band, sr, n_fft, p,
+            [&](Eigen::Index k, float pitch, float mag) { visit(t, k, pitch, mag); });
+}
+
+/// estimate_tuning's candidates: every piptrack peak with a positive pitch, and its magnitude.
+struct Candidates {
     std::vector<float> pitches;
     std::vector<float> mags;
-    forEachPeak(S, sr, inferNfft(S, params.n_fft), params,
-                [&](Eigen::Index, Eigen::Index, float pitch, float mag) {
-                    if (!(pitch > 0.0f)) return;
-                    pitches.push_back(pitch);
-                    mags.push_back(mag);
-                });
+
+    void add(float pitch, float mag) {
+        if (!(pitch > 0.0f)) return;
+        pitches.push_back(pitch);
+        mags.push_back(mag);
+    }
+};
+
+/// The candidates of |stft(y)|, computed a block of frames at a time on up to two threads, so
+/// that neither the spectrogram nor piptrack's matrices are ever stored. Each block is the
+/// centre-padded signal's stretch under its frames, transformed by stft() with center=False:
+/// the same window, transform and magnitudes as the whole-signal STFT, frame for frame.
+/// Candidates come out grouped by block; their order matters to neither the median nor the
+/// histogram.
+Candidates candidatesOfSignal(const Eigen::ArrayXf& y, double sr, const PiptrackParams& p) {
+    StftParams whole;
+    whole.n_fft = p.n_fft;
+    whole.hop_length = p.hop_length;
+    whole.win_length = p.win_length;
+    whole.center = p.center;
+    whole.validate();
+    const Eigen::Index n_frames = frameCount(y.size(), whole);
+    if (n_frames < 1) stftMagnitude(y, whole); // throws stft's own error for too short a signal
+    const Eigen::Index hop = whole.hopLength(), n_fft = p.n_fft, n = y.size();
+    const Eigen::Index pad = p.center ? n_fft / 2 : 0;
+    StftParams block_params = whole;
+    block_params.hop_length = int(hop);
+    block_params.center = false;
+    const PeakBand band = peakBand(n_fft / 2 + 1, sr, int(n_fft), p);
+
+    constexpr Eigen::Index kBlockFrames = 96;
+    const Eigen::Index n_blocks = (n_frames + kBlockFrames - 1) / kBlockFrames;
+    std::atomic<Eigen::Index> next{0};
+    auto work = [&](Candidates& found) {
+        Eigen::ArrayXf segment;
+        for (Eigen::Index b = next++; b < n_blocks; b = next++) {
+            throwIfCancelled();
+            const Eigen::Index t0 = b * kBlockFrames;
+            const Eigen::Index frames = std::min(kBlockFrames, n_frames - t0);
+            const Eigen::Index first = t0 * hop - pad; // in y's indices
+            segment.resize((frames - 1) * hop + n_fft);
+            for (Eigen::Index i = 0; i < segment.size(); ++i) {
+                const Eigen::Index s = first + i;
+                segment[i] = s >= 0 && s < n ? y[s] : 0.0f;
+            }
+            const Eigen::ArrayXXf S = stftMagnitude(segment, block_params);
+            for (Eigen::Index t = 0; t < S.cols(); ++t)
+                forEachPeakOfFrame(
+                    S.col(t).data(), S.rows(), band, sr, int(n_fft), p,
+                    [&](Eigen::Index, float pitch, float mag) { found.add(pitch, mag); });
+        }
+    };
+
+    Candidates found, helped;
+    if (n_blocks > 1 && std::thread::hardware_concurrency() > 1) {
+        auto helper = std::async(std::launch::async, [&, token = currentStopToken()] {
+            CancellationScope scope(token);
+            work(helped);
+        });
+        try {
+            work(found);
+        } catch (...) {
+            next = n_blocks; // the helper stops after its current block
+            helper.wait();
+            throw;
+        }
+        helper.get();
+        found.pitches.insert(found.pitches.end(), helped.pitches.begin(), helped.pitches.end());
+        found.mags.insert(found.mags.end(), helped.mags.begin(), helped.mags.end());
+    } else {
+        work(found);
+    }
+    return found;
+}
+
+/// estimate_tuning on the candidates: keep those at or above the median candidate magnitude,
+/// return their pitch_tuning.
+double tuningOfCandidates(Candidates c, const TuningParams& params) {
+    std::vector<float>& pitches = c.pitches;
+    std::vector<float>& mags = c.mags;
     if (pitches.empty()) return 0.0; // as pitch_tuning of an empty set: librosa warns, gives 0
 
     // np.median in float32: the middle value, or the float32 mean of the two middle values.
@@ -137,6 +231,13 @@ double tuningOfPeaks(const Eigen::ArrayXXf& S, double sr, const TuningParams& pa
         if (mags[i] >= median) pitches[kept++] = pitches[i];
     return pitchTuning(Eigen::Map<const Eigen::ArrayXf>(pitches.data(), kept), params.resolution,
                        params.bins_per_octave);
+}
+
+double tuningOfPeaks(const Eigen::ArrayXXf& S, double sr, const TuningParams& params) {
+    Candidates found;
+    forEachPeak(S, sr, inferNfft(S, params.n_fft), params,
+                [&](Eigen::Index, Eigen::Index, float pitch, float mag) { found.add(pitch, mag); });
+    return tuningOfCandidates(std::move(found), params);
 }
 
 } // namespace
@@ -199,7 +300,12 @@ double pitchTuning(const Eigen::ArrayXf& frequencies, double resolution, int bin
 
 double estimateTuning(const Eigen::ArrayXf& y, double sr, const TuningParams& params) {
     params.validate();
-    return estimateTuningFromSpectrogram(magnitudeOf(y, params), sr, params);
+    if (!(sr > 0.0) || !std::isfinite(sr))
+        throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));
+    if (params.n_fft < 2)
+        throw std::invalid_argument("S must have at least 2 frequency bins (n_fft >= 2), got " +
+                                    std::to_string(params.n_fft / 2 + 1));
+    return tuningOfCandidates(candidatesOfSignal(y, sr, params), params);
 }
 
 double estimateTuningFromSpectrogram(const Eigen::ArrayXXf& S, double sr,
