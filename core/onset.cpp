@@ -1,13 +1,17 @@
 #include "core/onset.h"
 
+#include "core/cancellation.h"
 #include "core/decibel.h"
 #include "core/fft.h"
 #include "core/stft.h"
 
 #include <algorithm>
+#include <atomic>
 #include <complex>
+#include <future>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace featurescope {
@@ -115,38 +119,59 @@ Eigen::ArrayXXf melPower(const Eigen::ArrayXf& y, const OnsetStrengthParams& par
                                     std::to_string(params.n_fft) + " even after padding");
     const int n_fft = params.n_fft;
     const Eigen::Index pad = n_fft / 2, hop = params.hop_length, n = y.size();
-    // Only the few frames overhanging either end need the zero padding; they are copied into
-    // `edge`, the others read y in place.
-    Eigen::ArrayXf edge(n_fft);
-    auto frameAt = [&](Eigen::Index t) -> Eigen::Ref<const Eigen::ArrayXf> {
-        const Eigen::Index start = t * hop - pad;
-        if (start >= 0 && start + n_fft <= n) return y.segment(start, n_fft);
-        for (Eigen::Index i = 0; i < n_fft; ++i)
-            edge[i] = start + i >= 0 && start + i < n ? y[start + i] : 0.0f;
-        return edge;
-    };
-
     const MelFilterBank bank = melFilterBank(params.sr, n_fft, params.mel);
     const Eigen::ArrayXf window = hannWindow(n_fft, n_fft);
-    RealFft fft(n_fft);
-    std::vector<float> frame(static_cast<size_t>(n_fft));
-    std::vector<std::complex<float>> spectrum(static_cast<size_t>(fft.bins()));
-    Eigen::Map<Eigen::ArrayXf> windowed(frame.data(), n_fft);
-    const Eigen::Map<const Eigen::ArrayXcf> bins(spectrum.data(), fft.bins());
-
     constexpr Eigen::Index kBlockFrames = 128;
-    Eigen::ArrayXXf power(fft.bins(), std::min(kBlockFrames, n_frames));
+    const Eigen::Index n_blocks = (n_frames + kBlockFrames - 1) / kBlockFrames;
     Eigen::ArrayXXf mel(bank.nMels(), n_frames);
-    for (Eigen::Index t0 = 0; t0 < n_frames; t0 += kBlockFrames) {
-        const Eigen::Index frames = std::min(kBlockFrames, n_frames - t0);
-        if (frames < power.cols()) power.conservativeResize(Eigen::NoChange, frames);
-        for (Eigen::Index j = 0; j < frames; ++j) {
-            windowed = frameAt(t0 + j) * window;
-            fft.forward(frame.data(), spectrum.data());
-            // re^2 + im^2: within an ulp or two of librosa's np.abs(X)**2, without the sqrt.
-            power.col(j) = bins.abs2();
+
+    // Blocks are independent (each writes only its own columns of mel), so two threads share
+    // them through a counter; each has its own transform and buffers.
+    std::atomic<Eigen::Index> next{0};
+    auto work = [&] {
+        // Only the few frames overhanging either end need the zero padding; they are copied
+        // into `edge`, the others read y in place.
+        Eigen::ArrayXf edge(n_fft);
+        auto frameAt = [&](Eigen::Index t) -> Eigen::Ref<const Eigen::ArrayXf> {
+            const Eigen::Index start = t * hop - pad;
+            if (start >= 0 && start + n_fft <= n) return y.segment(start, n_fft);
+            for (Eigen::Index i = 0; i < n_fft; ++i)
+                edge[i] = start + i >= 0 && start + i < n ? y[start + i] : 0.0f;
+            return edge;
+        };
+        RealFft fft(n_fft);
+        Eigen::Map<Eigen::ArrayXf> windowed(fft.realBuffer(), n_fft);
+        const Eigen::Map<const Eigen::ArrayXcf> bins(fft.spectrumBuffer(), fft.bins());
+        Eigen::ArrayXXf power(fft.bins(), std::min(kBlockFrames, n_frames));
+        for (Eigen::Index b = next++; b < n_blocks; b = next++) {
+            throwIfCancelled();
+            const Eigen::Index t0 = b * kBlockFrames;
+            const Eigen::Index frames = std::min(kBlockFrames, n_frames - t0);
+            if (frames < power.cols()) power.conservativeResize(Eigen::NoChange, frames);
+            for (Eigen::Index j = 0; j < frames; ++j) {
+                windowed = frameAt(t0 + j) * window;
+                fft.forward();
+                // re^2 + im^2: within an ulp or two of librosa's np.abs(X)**2, without the sqrt.
+                power.col(j) = bins.abs2();
+            }
+            mel.middleCols(t0, frames) = applyMelFilterBank(bank, power);
         }
-        mel.middleCols(t0, frames) = applyMelFilterBank(bank, power);
+    };
+    if (n_blocks > 1 && std::thread::hardware_concurrency() > 1) {
+        auto helper = std::async(std::launch::async, [&, token = currentStopToken()] {
+            CancellationScope scope(token);
+            work();
+        });
+        try {
+            work();
+        } catch (...) {
+            next = n_blocks; // the helper stops after its current block
+            helper.wait();
+            throw;
+        }
+        helper.get();
+    } else {
+        work();
     }
     return mel;
 }
