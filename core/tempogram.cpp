@@ -1,13 +1,16 @@
 #include "core/tempogram.h"
 
+#include "core/cancellation.h"
 #include "core/fft.h"
 #include "core/stft.h"
 
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <future>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace featurescope {
@@ -59,8 +62,12 @@ float columnNorm(const float* r, int size, double norm) {
     return float(std::pow(mag.abs().cast<double>().pow(norm).sum(), 1.0 / norm));
 }
 
-// Computes every column of the tempogram in turn into a scratch buffer and hands it to
-// sink(t, column): the matrix and its time average share one implementation.
+/// Below this many frames a second thread costs more than it saves.
+constexpr Eigen::Index kParallelMinFrames = 2048;
+
+// Computes every column of the tempogram into a scratch buffer and hands it to
+// sink(part, t, column): the matrix and its time average share one implementation. The frames
+// are split into up to two contiguous parts (part 0 first), each computed on its own thread.
 template <typename Sink>
 Eigen::Index forEachColumn(const Eigen::ArrayXf& onset_envelope, const TempogramParams& params,
                            Sink&& sink) {
@@ -78,39 +85,59 @@ Eigen::Index forEachColumn(const Eigen::ArrayXf& onset_envelope, const Tempogram
     const Eigen::Index n_frames = params.center ? n : n - win + 1;
     const Eigen::ArrayXf window = hannWindow(win, win);
     const float tiny = std::numeric_limits<float>::min();
+    const int size = autocorrelationFftSize(win);
 
     // Wiener-Khinchin, as librosa.autocorrelate does it: |rfft|^2 then irfft. For win 384 one
     // FFT round trip per frame is about 4x faster than the direct O(win^2) lag loop.
-    RealFft fft(autocorrelationFftSize(win));
-    const int size = fft.size();
-    std::vector<float> frame(static_cast<size_t>(size), 0.0f), acf(static_cast<size_t>(size));
-    std::vector<std::complex<float>> spectrum(static_cast<size_t>(fft.bins()));
-    const float scale = 1.0f / float(size);
-    Eigen::Map<Eigen::ArrayXf> head(frame.data(), win), column(acf.data(), win);
-    Eigen::Map<Eigen::ArrayXcf> bins(spectrum.data(), fft.bins());
-    for (Eigen::Index t = 0; t < n_frames; ++t) {
-        head = padded.segment(t, win) * window;
-        fft.forward(frame.data(), spectrum.data());
-        // |X|^2 as re^2 + im^2 (libstdc++'s std::norm squares a hypot, several times slower).
-        bins = bins.abs2().cast<std::complex<float>>();
-        fft.inverse(spectrum.data(), acf.data());
-        // The 1 / size of the inverse FFT cancels in every norm but the count of non-zeros; for
-        // the others it only matters in the "too small to normalise" test.
-        if (std::isnan(params.norm) || params.norm == 0) {
-            column *= scale;
-            if (params.norm == 0) {
-                const float length = columnNorm(acf.data(), win, 0.0);
-                if (length >= tiny) column /= length;
-            }
-        } else {
-            const float length = columnNorm(acf.data(), win, params.norm);
-            if (length * scale >= tiny)
-                column /= length;
-            else
+    auto part = [&](int which, Eigen::Index begin, Eigen::Index end) {
+        RealFft fft(size);
+        std::vector<float> frame(static_cast<size_t>(size), 0.0f), acf(static_cast<size_t>(size));
+        std::vector<std::complex<float>> spectrum(static_cast<size_t>(fft.bins()));
+        const float scale = 1.0f / float(size);
+        Eigen::Map<Eigen::ArrayXf> head(frame.data(), win), column(acf.data(), win);
+        Eigen::Map<Eigen::ArrayXcf> bins(spectrum.data(), fft.bins());
+        for (Eigen::Index t = begin; t < end; ++t) {
+            if ((t - begin) % 512 == 0) throwIfCancelled();
+            head = padded.segment(t, win) * window;
+            fft.forward(frame.data(), spectrum.data());
+            // |X|^2 as re^2 + im^2 (libstdc++'s std::norm squares a hypot, several times slower).
+            bins = bins.abs2().cast<std::complex<float>>();
+            fft.inverse(spectrum.data(), acf.data());
+            // The 1 / size of the inverse FFT cancels in every norm but the count of non-zeros;
+            // for the others it only matters in the "too small to normalise" test.
+            if (std::isnan(params.norm) || params.norm == 0) {
                 column *= scale;
+                if (params.norm == 0) {
+                    const float length = columnNorm(acf.data(), win, 0.0);
+                    if (length >= tiny) column /= length;
+                }
+            } else {
+                const float length = columnNorm(acf.data(), win, params.norm);
+                if (length * scale >= tiny)
+                    column /= length;
+                else
+                    column *= scale;
+            }
+            sink(which, t, column);
         }
-        sink(t, column);
+    };
+
+    if (n_frames < kParallelMinFrames || std::thread::hardware_concurrency() < 2) {
+        part(0, 0, n_frames);
+        return n_frames;
     }
+    const Eigen::Index half = n_frames / 2;
+    auto helper = std::async(std::launch::async, [&, token = currentStopToken()] {
+        CancellationScope scope(token);
+        part(1, half, n_frames);
+    });
+    try {
+        part(0, 0, half);
+    } catch (...) {
+        helper.wait();
+        throw;
+    }
+    helper.get();
     return n_frames;
 }
 
@@ -122,18 +149,20 @@ Eigen::ArrayXXf tempogram(const Eigen::ArrayXf& onset_envelope, const TempogramP
     Eigen::ArrayXXf out(params.win_length,
                         params.center ? n : std::max<Eigen::Index>(0, n - params.win_length + 1));
     forEachColumn(onset_envelope, params,
-                  [&](Eigen::Index t, const auto& column) { out.col(t) = column; });
+                  [&](int, Eigen::Index t, const auto& column) { out.col(t) = column; });
     return out;
 }
 
 Eigen::ArrayXd tempogramMean(const Eigen::ArrayXf& onset_envelope, const TempogramParams& params) {
     params.validate();
-    Eigen::ArrayXd sum = Eigen::ArrayXd::Zero(params.win_length);
+    // One running sum per part, added in part order: the result does not depend on timing.
+    Eigen::ArrayXd sums[2] = {Eigen::ArrayXd::Zero(params.win_length),
+                              Eigen::ArrayXd::Zero(params.win_length)};
     const Eigen::Index n_frames =
-        forEachColumn(onset_envelope, params, [&](Eigen::Index, const auto& column) {
-            sum += column.template cast<double>();
+        forEachColumn(onset_envelope, params, [&](int part, Eigen::Index, const auto& column) {
+            sums[part] += column.template cast<double>();
         });
-    return sum / double(n_frames);
+    return (sums[0] + sums[1]) / double(n_frames);
 }
 
 Eigen::ArrayXd tempoFrequencies(int n_bins, double sr, int hop_length) {
