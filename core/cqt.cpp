@@ -1,6 +1,7 @@
 #include "core/cqt.h"
 
 #include "core/audio.h"
+#include "core/cancellation.h"
 #include "core/cqt_plan.h"
 #include "core/cqt_response.h"
 #include "core/tuning.h"
@@ -156,6 +157,7 @@ void run(const Eigen::ArrayXf& y, double sr, const CqtParams& params, Eigen::Arr
     auto respond = [&] {
         const CqtPlan& plan = *plan_ready.get();
         for (size_t i = next++; i < plan.octaves.size(); i = next++) {
+            throwIfCancelled();
             const CqtOctave& octave = plan.octaves[i];
             cqtResponse(signals.wait(i), octave.bank, octave.hop,
                         {out, mag, octave.first_row, n_frames});
@@ -170,7 +172,8 @@ void run(const Eigen::ArrayXf& y, double sr, const CqtParams& params, Eigen::Arr
         respond();
         return;
     }
-    auto helper = std::async(std::launch::async, [&] {
+    auto helper = std::async(std::launch::async, [&, token = currentStopToken()] {
+        CancellationScope scope(token);
         signals.produce();
         respond();
     });
