@@ -158,8 +158,14 @@ void StageBuilder::addFeatureStages() {
             BeatTrackParams params;
             params.sr = sr;
             params.hop_length = s_.hop_length;
-            add("beats" + suffix(r.rhythm), {onset}, key, [params](const Inputs& in) {
-                const BeatTrack track = beatTrack(as<Eigen::ArrayXf>(in[0]), params);
+            // With the tempo stage present, beat_track takes its estimate (bpm=...) instead of
+            // estimating it again: the same tempo call, so the same beats.
+            std::vector<std::string> inputs{onset};
+            if (f.tempo) inputs.push_back("tempo" + suffix(r.rhythm));
+            add("beats" + suffix(r.rhythm), inputs, key, [params](const Inputs& in) {
+                BeatTrackParams given = params;
+                if (in.size() > 1) given.bpm = as<double>(in[1]);
+                const BeatTrack track = beatTrack(as<Eigen::ArrayXf>(in[0]), given);
                 Eigen::ArrayXi beats(static_cast<Eigen::Index>(track.beats.size()));
                 for (Eigen::Index i = 0; i < beats.size(); ++i)
                     beats[i] = track.beats[i];

@@ -148,8 +148,11 @@ int main(int argc, char** argv) {
         {"onset strength + tempo + beats",
          [&] {
              const Eigen::ArrayXf envelope = onsetStrength(layers.percussive);
-             keep(tempo(envelope));
-             keep(beatTrack(envelope));
+             // beat_track is given the tempo already estimated, as the app's stages do.
+             BeatTrackParams beat_params;
+             beat_params.bpm = tempo(envelope);
+             keep(*beat_params.bpm);
+             keep(beatTrack(envelope, beat_params));
          }},
         {"whole default analysis (file -> summary)",
          [&] { keep(runAnalysis(path, AnalysisSettings{})); }},
