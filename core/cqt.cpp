@@ -78,6 +78,7 @@ public:
             }
             ready_[0].set_value();
             for (i = 1; i < signal_.size(); ++i) {
+                throwIfCancelled();
                 owner_[i] = owner_[i - 1];
                 signal_[i] = signal_[i - 1];
                 if (decimation_.halve_after[i - 1]) {

@@ -1,12 +1,14 @@
 #include "core/tuning.h"
 
 #include "core/cancellation.h"
+#include "core/fft.h"
 #include "core/stft.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <future>
+#include <numbers>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -142,12 +144,22 @@ struct Candidates {
     }
 };
 
-/// The candidates of |stft(y)|, computed a block of frames at a time on up to two threads, so
-/// that neither the spectrogram nor piptrack's matrices are ever stored. Each block is the
-/// centre-padded signal's stretch under its frames, transformed by stft() with center=False:
-/// the same window, transform and magnitudes as the whole-signal STFT, frame for frame.
-/// Candidates come out grouped by block; their order matters to neither the median nor the
-/// histogram.
+/// stft's window: the periodic Hann window in float64, centred in n_fft (librosa's
+/// get_window('hann') then pad_center), the same values stft() multiplies in.
+Eigen::ArrayXd stftWindow(int win_length, int n_fft) {
+    Eigen::ArrayXd window = Eigen::ArrayXd::Zero(n_fft);
+    const int left = (n_fft - win_length) / 2;
+    for (int n = 0; n < win_length; ++n)
+        window[left + n] =
+            0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * double(n) / double(win_length));
+    return window;
+}
+
+/// The candidates of |stft(y)|, computed frame by frame on up to two threads, so that neither
+/// the spectrogram nor piptrack's matrices are ever stored. Each frame goes through the same
+/// steps as stft() then magnitude(): the float64 window times the float32 samples, a float64
+/// transform, the bins rounded to complex64, sqrt(re^2 + im^2) in float32. Candidates come out
+/// grouped by block of frames; their order matters to neither the median nor the histogram.
 Candidates candidatesOfSignal(const Eigen::ArrayXf& y, double sr, const PiptrackParams& p) {
     StftParams whole;
     whole.n_fft = p.n_fft;
@@ -157,33 +169,46 @@ Candidates candidatesOfSignal(const Eigen::ArrayXf& y, double sr, const Piptrack
     whole.validate();
     const Eigen::Index n_frames = frameCount(y.size(), whole);
     if (n_frames < 1) stftMagnitude(y, whole); // throws stft's own error for too short a signal
-    const Eigen::Index hop = whole.hopLength(), n_fft = p.n_fft, n = y.size();
+    const int n_fft = p.n_fft;
+    const Eigen::Index hop = whole.hopLength(), n = y.size();
     const Eigen::Index pad = p.center ? n_fft / 2 : 0;
-    StftParams block_params = whole;
-    block_params.hop_length = int(hop);
-    block_params.center = false;
-    const PeakBand band = peakBand(n_fft / 2 + 1, sr, int(n_fft), p);
+    const Eigen::ArrayXd window = stftWindow(whole.windowLength(), n_fft);
+    const PeakBand band = peakBand(n_fft / 2 + 1, sr, n_fft, p);
 
-    constexpr Eigen::Index kBlockFrames = 96;
+    constexpr Eigen::Index kBlockFrames = 128;
     const Eigen::Index n_blocks = (n_frames + kBlockFrames - 1) / kBlockFrames;
     std::atomic<Eigen::Index> next{0};
     auto work = [&](Candidates& found) {
-        Eigen::ArrayXf segment;
+        RealFft64 fft(n_fft);
+        double* frame = fft.realBuffer();
+        const Eigen::Index bins = fft.bins();
+        Eigen::ArrayXf re(bins), im(bins), mag(bins);
         for (Eigen::Index b = next++; b < n_blocks; b = next++) {
             throwIfCancelled();
-            const Eigen::Index t0 = b * kBlockFrames;
-            const Eigen::Index frames = std::min(kBlockFrames, n_frames - t0);
-            const Eigen::Index first = t0 * hop - pad; // in y's indices
-            segment.resize((frames - 1) * hop + n_fft);
-            for (Eigen::Index i = 0; i < segment.size(); ++i) {
-                const Eigen::Index s = first + i;
-                segment[i] = s >= 0 && s < n ? y[s] : 0.0f;
-            }
-            const Eigen::ArrayXXf S = stftMagnitude(segment, block_params);
-            for (Eigen::Index t = 0; t < S.cols(); ++t)
+            const Eigen::Index t1 = std::min(n_frames, (b + 1) * kBlockFrames);
+            for (Eigen::Index t = b * kBlockFrames; t < t1; ++t) {
+                const Eigen::Index start = t * hop - pad;
+                if (start >= 0 && start + n_fft <= n) {
+                    for (int i = 0; i < n_fft; ++i)
+                        frame[i] = y[start + i] * window[i];
+                } else {
+                    for (int i = 0; i < n_fft; ++i) {
+                        const Eigen::Index s = start + i;
+                        frame[i] = (s >= 0 && s < n) ? double(y[s]) * window[i] : 0.0;
+                    }
+                }
+                fft.forward();
+                const std::complex<double>* spectrum = fft.spectrumBuffer();
+                for (Eigen::Index k = 0; k < bins; ++k) {
+                    re[k] = float(spectrum[k].real());
+                    im[k] = float(spectrum[k].imag());
+                }
+                // Vectorised; the same float32 products, sum and correctly rounded sqrt.
+                mag = (re.square() + im.square()).sqrt();
                 forEachPeakOfFrame(
-                    S.col(t).data(), S.rows(), band, sr, int(n_fft), p,
-                    [&](Eigen::Index, float pitch, float mag) { found.add(pitch, mag); });
+                    mag.data(), bins, band, sr, n_fft, p,
+                    [&](Eigen::Index, float pitch, float m) { found.add(pitch, m); });
+            }
         }
     };
 
