@@ -154,14 +154,19 @@ void run(const Eigen::ArrayXf& y, double sr, const CqtParams& params, Eigen::Arr
             throw;
         }
     };
+    // Each octave's frames in two halves, so that the two threads finish close together.
+    constexpr size_t kParts = 2;
     std::atomic<size_t> next{0};
     auto respond = [&] {
         const CqtPlan& plan = *plan_ready.get();
-        for (size_t i = next++; i < plan.octaves.size(); i = next++) {
+        for (size_t i = next++; i < plan.octaves.size() * kParts; i = next++) {
             throwIfCancelled();
-            const CqtOctave& octave = plan.octaves[i];
-            cqtResponse(signals.wait(i), octave.bank, octave.hop,
-                        {out, mag, octave.first_row, n_frames});
+            const size_t o = i / kParts, part = i % kParts;
+            const CqtOctave& octave = plan.octaves[o];
+            const Eigen::Index begin = n_frames * Eigen::Index(part) / Eigen::Index(kParts);
+            const Eigen::Index end = n_frames * Eigen::Index(part + 1) / Eigen::Index(kParts);
+            cqtResponse(signals.wait(o), octave.bank, octave.hop,
+                        {out, mag, octave.first_row, end, begin});
         }
     };
 

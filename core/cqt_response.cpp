@@ -8,6 +8,10 @@
 #include <complex>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace featurescope {
 
 namespace {
@@ -23,6 +27,27 @@ std::pair<int, int> columnBand(const SparseFilterBank& bank) {
     if (bank.column.empty()) return {0, 0};
     const auto [lo, hi] = std::minmax_element(bank.column.begin(), bank.column.end());
     return {*lo, *hi + 1};
+}
+
+/// out[i] = sqrt(re[i]^2 + im[i]^2) computed in double and rounded to float, so that the
+/// squares of very quiet responses do not underflow. Two lanes at a time where SSE2 is there
+/// (Eigen leaves the mixed-precision expression scalar); the same IEEE operations either way.
+void magnitudeInDouble(const float* re, const float* im, float* out, int count) {
+    int i = 0;
+#if defined(__SSE2__)
+    for (; i + 2 <= count; i += 2) {
+        const __m128d a = _mm_cvtps_pd(
+            _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(re + i))));
+        const __m128d b = _mm_cvtps_pd(
+            _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(im + i))));
+        const __m128d m = _mm_sqrt_pd(_mm_add_pd(_mm_mul_pd(a, a), _mm_mul_pd(b, b)));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(out + i), _mm_castps_si128(_mm_cvtpd_ps(m)));
+    }
+#endif
+    for (; i < count; ++i) {
+        const double a = re[i], b = im[i];
+        out[i] = float(std::sqrt(a * a + b * b));
+    }
 }
 
 } // namespace
@@ -68,7 +93,7 @@ void cqtResponse(const Eigen::Map<const Eigen::ArrayXf>& y, const SparseFilterBa
         }
     };
 
-    for (Eigen::Index t0 = 0; t0 < target.n_frames; t0 += kBlock) {
+    for (Eigen::Index t0 = target.first_frame; t0 < target.n_frames; t0 += kBlock) {
         throwIfCancelled();
         const int count = int(std::min<Eigen::Index>(kBlock, target.n_frames - t0));
         for (int b = 0; b < count; b += 2) {
@@ -130,9 +155,7 @@ void cqtResponse(const Eigen::Map<const Eigen::ArrayXf>& y, const SparseFilterBa
             }
         } else {
             // In double, so that the squares of very quiet responses do not underflow.
-            magnitude = (re_out.cast<double>().square() + im_out.cast<double>().square())
-                            .sqrt()
-                            .cast<float>();
+            magnitudeInDouble(re_out.data(), im_out.data(), magnitude.data(), kBlock * rows);
             for (int b = 0; b < count; ++b) {
                 float* column = target.magnitude_out->col(t0 + b).data() + target.first_row;
                 for (int r = 0; r < rows; ++r)

@@ -8,13 +8,16 @@
 
 namespace featurescope {
 
-/// Where an octave's responses go: rows first_row .. first_row + bank.rows() - 1 of the first
-/// n_frames columns of exactly one of `complex_out` or `magnitude_out` (the other is null).
+/// Where an octave's responses go: rows first_row .. first_row + bank.rows() - 1 of columns
+/// first_frame .. n_frames - 1 of exactly one of `complex_out` or `magnitude_out` (the other is
+/// null). Splitting an octave's frames over several targets lets threads share it.
 struct CqtResponseTarget {
     Eigen::ArrayXXcf* complex_out = nullptr;
     Eigen::ArrayXXf* magnitude_out = nullptr;
     Eigen::Index first_row = 0;
     Eigen::Index n_frames = 0;
+    /// the first frame computed (0 <= first_frame <= n_frames). The default is 0.
+    Eigen::Index first_frame = 0;
 };
 
 /// Frames of y (centred, n_fft/2 zeros of padding on both sides, rectangular window, hop
