@@ -1,5 +1,7 @@
 #include "core/audio.h"
 
+#include "core/cancellation.h"
+
 #include <sndfile.h>
 #include <soxr.h>
 
@@ -104,6 +106,7 @@ public:
 
     void append(const float* frames, Eigen::Index n) {
         while (n > 0) {
+            throwIfCancelled();
             const Eigen::Index block = std::min<Eigen::Index>(n, kBlockFrames);
             process(frames, size_t(block));
             frames += block * channels_;
@@ -189,6 +192,7 @@ Audio load(const std::filesystem::path& path, const LoadOptions& options) {
     std::vector<float> block(size_t(kBlockFrames) * size_t(in_channels));
     std::vector<float> mixed(options.mono ? size_t(kBlockFrames) : 0);
     while (sink.inputFrames() < limit) {
+        throwIfCancelled();
         const sf_count_t want = std::min<sf_count_t>(kBlockFrames, limit - sink.inputFrames());
         const sf_count_t got = sf_readf_float(file.get(), block.data(), want);
         if (got <= 0) break;

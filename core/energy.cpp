@@ -1,5 +1,7 @@
 #include "core/energy.h"
 
+#include "core/cancellation.h"
+
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -46,6 +48,7 @@ Eigen::ArrayXXf rms(const Eigen::ArrayXf& y, const RmsParams& params) {
     const Eigen::Index pad = params.center ? params.frame_length / 2 : 0;
     Eigen::ArrayXXf out(1, n_frames);
     for (Eigen::Index t = 0; t < n_frames; ++t) {
+        if (t % 256 == 0) throwIfCancelled();
         const Eigen::Index start = t * params.hop_length - pad;
         double sum = 0.0;
         if (start >= 0 && start + params.frame_length <= y.size()) {
@@ -75,6 +78,7 @@ Eigen::ArrayXXf rms(const Eigen::ArrayXXf& S, int frame_length) {
     const double scale = 2.0 / (double(frame_length) * double(frame_length));
     Eigen::ArrayXXf out(1, S.cols());
     for (Eigen::Index t = 0; t < S.cols(); ++t) {
+        if (t % 256 == 0) throwIfCancelled();
         // Squared in float32 as librosa does, summed in double in four independent accumulators
         // (a single one would be a chain of dependent additions).
         const float* s = S.col(t).data();
@@ -112,6 +116,7 @@ Eigen::ArrayXXf zeroCrossingRate(const Eigen::ArrayXf& y, const ZeroCrossingRate
     if (params.zero_pos) {
         bool previous = y[0] < -threshold;
         for (Eigen::Index i = 1; i < n; ++i) {
+            if ((i & 0xffff) == 0) throwIfCancelled();
             const bool negative = y[i] < -threshold;
             count += negative != previous;
             crossings[size_t(i)] = count;
@@ -121,6 +126,7 @@ Eigen::ArrayXXf zeroCrossingRate(const Eigen::ArrayXf& y, const ZeroCrossingRate
         auto sign = [threshold](float v) { return int(v > threshold) - int(v < -threshold); };
         int previous = sign(y[0]);
         for (Eigen::Index i = 1; i < n; ++i) {
+            if ((i & 0xffff) == 0) throwIfCancelled();
             const int current = sign(y[i]);
             count += current != previous;
             crossings[size_t(i)] = count;

@@ -2,11 +2,15 @@
 
 #include "core/median_filter.h"
 
+#include "core/cancellation.h"
+
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <exception>
 #include <future>
 #include <limits>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -23,12 +27,27 @@ template <typename Body> void parallelColumns(Eigen::Index count, const Body& bo
     const Eigen::Index threads =
         std::clamp<Eigen::Index>(Eigen::Index(std::thread::hardware_concurrency()), 1,
                                  std::max<Eigen::Index>(count / kMinColumns, 1));
+    // The spawned threads check the caller's stop token too; an exception (a cancellation) in
+    // one of them is carried back and rethrown here once all have ended.
+    const std::stop_token stop = currentStopToken();
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    const auto guarded = [&](Eigen::Index begin, Eigen::Index end) {
+        const CancellationScope scope(stop);
+        try {
+            body(begin, end);
+        } catch (...) {
+            const std::lock_guard lock(error_mutex);
+            if (!error) error = std::current_exception();
+        }
+    };
     std::vector<std::thread> workers;
     for (Eigen::Index k = 1; k < threads; ++k)
-        workers.emplace_back(body, count * k / threads, count * (k + 1) / threads);
-    body(Eigen::Index(0), count / threads);
+        workers.emplace_back(guarded, count * k / threads, count * (k + 1) / threads);
+    guarded(Eigen::Index(0), count / threads);
     for (auto& worker : workers)
         worker.join();
+    if (error) std::rethrow_exception(error);
 }
 
 // One entry of librosa.util.softmask, in float32 as numpy evaluates it.
@@ -172,9 +191,11 @@ HarmonicPercussive<Eigen::ArrayXXf> hpssMasks(const Eigen::ArrayXXf& S, const Hp
     const MaskRule rule(params);
     parallelColumns(S.cols(), [&](Eigen::Index begin, Eigen::Index end) {
         Eigen::ArrayXf scratch[2];
-        for (Eigen::Index t = begin; t < end; ++t)
+        for (Eigen::Index t = begin; t < end; ++t) {
+            if (t % 64 == 0) throwIfCancelled();
             rule(median.harmonic.col(t).data(), median.percussive.col(t).data(), S.rows(),
                  masks.harmonic.col(t).data(), masks.percussive.col(t).data(), scratch);
+        }
     });
     return masks;
 }
@@ -194,9 +215,11 @@ HarmonicPercussive<ComplexSpectrogram> hpss(const ComplexSpectrogram& S, const H
         // |S| as numpy's abs (hypotf): the square root of the sum of squares in double.
         const float* s = reinterpret_cast<const float*>(S.data()) + 2 * begin * rows;
         float* mag = magnitude.data() + begin * rows;
-        for (Eigen::Index i = 0; i < (end - begin) * rows; ++i)
+        for (Eigen::Index i = 0; i < (end - begin) * rows; ++i) {
+            if (i % (64 * 1024) == 0) throwIfCancelled();
             mag[i] =
                 float(std::sqrt(double(s[2 * i]) * s[2 * i] + double(s[2 * i + 1]) * s[2 * i + 1]));
+        }
     });
     const auto median = medians(magnitude, params);
     const MaskRule rule(params);
@@ -206,6 +229,7 @@ HarmonicPercussive<ComplexSpectrogram> hpss(const ComplexSpectrogram& S, const H
         Eigen::ArrayXf mask_h(rows), mask_p(rows);
         Eigen::ArrayXf scratch[2];
         for (Eigen::Index t = begin; t < end; ++t) {
+            if (t % 64 == 0) throwIfCancelled();
             rule(median.harmonic.col(t).data(), median.percussive.col(t).data(), rows,
                  mask_h.data(), mask_p.data(), scratch);
             const float* s = reinterpret_cast<const float*>(S.col(t).data());
@@ -223,8 +247,10 @@ HarmonicPercussive<Eigen::ArrayXf> hpssSignals(const Eigen::ArrayXf& y, const Hp
     params.validate();
     const auto parts = hpss(stft(y, stft_params), params);
     // The two inversions are independent: run the percussive one beside the harmonic one.
-    auto percussive = std::async(std::launch::async,
-                                 [&] { return istft(parts.percussive, stft_params, y.size()); });
+    auto percussive = std::async(std::launch::async, [&, stop = currentStopToken()] {
+        const CancellationScope scope(stop);
+        return istft(parts.percussive, stft_params, y.size());
+    });
     Eigen::ArrayXf harmonic = istft(parts.harmonic, stft_params, y.size());
     return {std::move(harmonic), percussive.get()};
 }

@@ -1,8 +1,12 @@
 #include "core/median_filter.h"
 
+#include "core/cancellation.h"
+
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <limits>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -32,12 +36,27 @@ void parallelChunks(Eigen::Index count, Eigen::Index min_chunk, const Body& body
     const Eigen::Index threads =
         std::clamp<Eigen::Index>(Eigen::Index(std::thread::hardware_concurrency()), 1,
                                  std::max<Eigen::Index>(count / min_chunk, 1));
+    // The spawned threads check the caller's stop token too; an exception (a cancellation) in
+    // one of them is carried back and rethrown here once all have ended.
+    const std::stop_token stop = currentStopToken();
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    const auto guarded = [&](Eigen::Index begin, Eigen::Index end) {
+        const CancellationScope scope(stop);
+        try {
+            body(begin, end);
+        } catch (...) {
+            const std::lock_guard lock(error_mutex);
+            if (!error) error = std::current_exception();
+        }
+    };
     std::vector<std::thread> workers;
     for (Eigen::Index k = 1; k < threads; ++k)
-        workers.emplace_back(body, count * k / threads, count * (k + 1) / threads);
-    body(Eigen::Index(0), count / threads);
+        workers.emplace_back(guarded, count * k / threads, count * (k + 1) / threads);
+    guarded(Eigen::Index(0), count / threads);
     for (auto& worker : workers)
         worker.join();
+    if (error) std::rethrow_exception(error);
 }
 
 // Eight lines are filtered at once, one per vector lane, so that the sorted-window update is
@@ -282,6 +301,7 @@ Eigen::ArrayXXf medianFilter(const Eigen::ArrayXXf& x, int size, int axis) {
             std::vector<float> in(size_t(length * kLanes)), out(size_t(length * kLanes));
             std::vector<float> window(size_t(size + 1) * kLanes);
             for (Eigen::Index block = begin; block < end; ++block) {
+                throwIfCancelled();
                 const Eigen::Index first = block * kLanes;
                 filterBlock(x, y, axis, first, std::min<Eigen::Index>(kLanes, lines - first), size,
                             in, out, window);

@@ -1,5 +1,7 @@
 #include "core/mel.h"
 
+#include "core/cancellation.h"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -123,6 +125,7 @@ Eigen::ArrayXXf applyMelFilterBank(const MelFilterBank& bank, const Eigen::Array
 
     Eigen::ArrayXXf out(n_mels, S.cols());
     for (Eigen::Index t = 0; t < S.cols(); ++t) {
+        if (t % 256 == 0) throwIfCancelled();
         const auto frame = S.col(t).matrix();
         for (Eigen::Index m = 0; m < n_mels; ++m) {
             const Eigen::Index len = bank.last[size_t(m)] - bank.first[size_t(m)];

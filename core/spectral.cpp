@@ -2,6 +2,8 @@
 
 #include "core/stft.h"
 
+#include "core/cancellation.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -129,8 +131,10 @@ Eigen::ArrayXXf rolloffOf(const Eigen::ArrayXXf& S, const Eigen::ArrayXd& freq,
                           float roll_percent) {
     Eigen::ArrayXXf out(1, S.cols());
     std::vector<float> cumulative(size_t(S.rows() * kBlock));
-    for (Eigen::Index t0 = 0; t0 < S.cols(); t0 += kBlock)
+    for (Eigen::Index t0 = 0; t0 < S.cols(); t0 += kBlock) {
+        throwIfCancelled();
         rolloffBlock(S, t0, freq, roll_percent, cumulative, out);
+    }
     return out;
 }
 
@@ -259,6 +263,7 @@ SpectralShape spectralShape(const Eigen::ArrayXXf& S, double sr, int n_fft) {
                         rolloffOf(S, freq, 0.85f), Eigen::ArrayXXf(1, S.cols())};
     Eigen::ArrayXf buffer(S.rows());
     for (Eigen::Index t = 0; t < S.cols(); ++t) {
+        if (t % 256 == 0) throwIfCancelled();
         const Moments m = momentsOf(S.col(t), freq, freq2);
         const double centroid = centroidOf(m);
         shape.centroid(0, t) = float(centroid);

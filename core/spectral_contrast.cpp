@@ -2,6 +2,8 @@
 
 #include "core/stft.h"
 
+#include "core/cancellation.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -129,6 +131,7 @@ Eigen::ArrayXXf spectralContrast(const Eigen::ArrayXXf& S, double sr,
     Eigen::ArrayXXd peak(n_rows, S.cols()), valley(n_rows, S.cols());
     std::vector<float> low, high;
     for (Eigen::Index t = 0; t < S.cols(); ++t) {
+        if (t % 256 == 0) throwIfCancelled();
         const float* frame = S.col(t).data();
         for (Eigen::Index k = 0; k < n_rows; ++k) {
             const Band& band = bands[size_t(k)];

@@ -2,6 +2,8 @@
 
 #include "core/fft.h"
 
+#include "core/cancellation.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -63,6 +65,7 @@ ComplexSpectrogram stft(const Eigen::ArrayXf& y, const StftParams& params) {
     ComplexSpectrogram out(fft.bins(), n_frames);
     double* frame = fft.realBuffer();
     for (Eigen::Index t = 0; t < n_frames; ++t) {
+        if (t % 64 == 0) throwIfCancelled();
         // Sample index of the frame's first element in the unpadded signal.
         const Eigen::Index start = t * hop - pad;
         if (start >= 0 && start + n_fft <= n) {
@@ -122,6 +125,7 @@ Eigen::ArrayXf istft(const ComplexSpectrogram& stft_matrix, const StftParams& pa
     std::vector<float> frame(static_cast<size_t>(n_fft));
     const float scale = 1.0f / float(n_fft);
     for (Eigen::Index t = 0; t < n_frames; ++t) {
+        if (t % 64 == 0) throwIfCancelled();
         fft.inverse(stft_matrix.col(t).data(), frame.data());
         const Eigen::Index at = t * hop;
         for (int i = 0; i < n_fft; ++i) {
