@@ -157,10 +157,10 @@ private:
 };
 
 /// Decodes `path` (core/audio.h: load at settings.sr, mono) and runs every selected stage.
-/// `progress` is told after each stage. `stop` is polled every 10 ms while stages run, so a stop
-/// request ends the call within ~10 ms, at any stage, with AnalysisCancelled; a stage already
-/// computing then finishes on its worker thread and its result is dropped (the DSP functions
-/// take no stop token), so the CPU is busy a little longer than the call. With `previous`,
+/// `progress` is told after each stage. A stop request reaches the stages at once: the DSP
+/// loops check it through core/cancellation.h, the stages in flight stop, and the call throws
+/// AnalysisCancelled once they have (within ~100 ms at any stage; no stage of the run is still
+/// computing when it returns). With `previous`,
 /// stages whose inputs and settings are unchanged are taken from it instead of recomputed.
 /// Throws AudioError for an unreadable file, std::invalid_argument for invalid settings, and
 /// whatever a stage throws (std::invalid_argument for a parameter the track cannot satisfy).

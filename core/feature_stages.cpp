@@ -30,7 +30,7 @@ std::string StageBuilder::needOnset(Signal signal) {
     const double sr = s_.sr;
     // onset_strength(y=y): its own 128-band mel spectrogram in dB (ref=1.0), whatever n_mels is.
     add(name, {needMagnitude(signal)}, "sr=" + g17(sr), [params, sr](const Inputs& in) {
-        const Matrix mel = melSpectrogram(as<Matrix>(in[0]).square().eval(), sr, params.mel);
+        const Matrix mel = melOfMagnitude(as<Matrix>(in[0]), sr, params.mel);
         return share(onsetStrength(powerToDb(mel), params));
     });
     return name;

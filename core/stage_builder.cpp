@@ -1,10 +1,13 @@
 #include "core/stage_builder.h"
 
+#include "core/cancellation.h"
 #include "core/cqt.h"
 #include "core/crop.h"
 #include "core/decibel.h"
 #include "core/hpss.h"
 #include "core/mel.h"
+
+#include <algorithm>
 
 namespace featurescope::stages {
 
@@ -13,10 +16,55 @@ namespace {
 /// |S| as sqrt(re^2 + im^2): vectorised, unlike std::abs's overflow-safe hypot, and within an
 /// ulp of it for any audio magnitude.
 Matrix magnitude(const ComplexSpectrogram& S) {
-    return (S.real().square() + S.imag().square()).sqrt();
+    // By blocks of columns, so that a cancellation is seen within a block.
+    Matrix out(S.rows(), S.cols());
+    for (Eigen::Index t = 0; t < S.cols(); t += 256) {
+        throwIfCancelled();
+        const Eigen::Index n = std::min<Eigen::Index>(256, S.cols() - t);
+        const auto block = S.middleCols(t, n);
+        out.middleCols(t, n) = (block.real().square() + block.imag().square()).sqrt();
+    }
+    return out;
+}
+
+/// amplitude_to_db(S, ref, top_db) by blocks of columns, so that a cancellation is seen within
+/// a block: the same float32 operations per entry as amplitudeToDb (power_to_db of |S|^2 with the
+/// reference resolved first), then the top_db floor from the maximum of the whole.
+Matrix amplitudeToDbByBlocks(const Matrix& S, bool ref_max, std::optional<double> top_db) {
+    const AmplitudeToDbParams amplitude;
+    const float ref = ref_max ? (S.size() > 0 ? S.maxCoeff() : 0.0f) : 1.0f;
+    PowerToDbParams params;
+    params.ref = DbRef::fixed(ref_max ? double(ref * ref) : 1.0);
+    params.amin = amplitude.amin * amplitude.amin;
+    params.top_db = std::nullopt;
+    Matrix out(S.rows(), S.cols());
+    for (Eigen::Index t = 0; t < S.cols(); t += 256) {
+        throwIfCancelled();
+        const Eigen::Index n = std::min<Eigen::Index>(256, S.cols() - t);
+        Matrix block = S.middleCols(t, n).square();
+        powerToDbInPlace(block, params);
+        out.middleCols(t, n) = block;
+    }
+    if (top_db && out.size() > 0) out = out.max(out.maxCoeff() - float(*top_db));
+    return out;
 }
 
 } // namespace
+
+Matrix melOfMagnitude(const Matrix& magnitude, double sr, const MelParams& params) {
+    // A frame's mel bands depend on that frame alone, so blocks give the same numbers as the
+    // whole; |S|^2 never exists as a whole matrix.
+    constexpr Eigen::Index kBlock = 1024;
+    if (magnitude.cols() <= kBlock) return melSpectrogram(magnitude.square().eval(), sr, params);
+    Matrix out(params.n_mels, magnitude.cols());
+    for (Eigen::Index t = 0; t < magnitude.cols(); t += kBlock) {
+        throwIfCancelled();
+        const Eigen::Index n = std::min<Eigen::Index>(kBlock, magnitude.cols() - t);
+        out.middleCols(t, n) =
+            melSpectrogram(magnitude.middleCols(t, n).square().eval(), sr, params);
+    }
+    return out;
+}
 
 std::string StageBuilder::needSignal(Signal signal) {
     if (signal == Signal::original) return "y";
@@ -74,7 +122,7 @@ std::string StageBuilder::needMel(Signal signal) {
             " fmax=" + (s_.mel_fmax ? g17(*s_.mel_fmax) : "none") +
             " htk=" + std::to_string(s_.htk),
         [params, sr](const Inputs& in) {
-            return share(melSpectrogram(as<Matrix>(in[0]).square().eval(), sr, params));
+            return share(melOfMagnitude(as<Matrix>(in[0]), sr, params));
         });
     return name;
 }
@@ -124,10 +172,7 @@ void StageBuilder::addSignalStages() {
     const FeatureSelection& f = s_.features;
     if (f.views)
         add("stft_db", {"stft_mag"}, db_key, [ref_max, top_db](const Inputs& in) {
-            AmplitudeToDbParams params;
-            params.ref = ref_max ? DbRef::max() : DbRef::fixed(1.0);
-            params.top_db = top_db;
-            return share(amplitudeToDb(as<Matrix>(in[0]), params));
+            return share(amplitudeToDbByBlocks(as<Matrix>(in[0]), ref_max, top_db));
         });
     if (f.hpss) needHpss();
     if (f.mel) {

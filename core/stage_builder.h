@@ -5,6 +5,7 @@
 
 #include "core/analysis_settings.h"
 #include "core/analysis_stages.h"
+#include "core/mel.h"
 #include "core/stage_graph.h"
 #include "core/stft.h"
 
@@ -57,6 +58,10 @@ inline std::vector<std::string> pitchClasses(const std::string& prefix, Eigen::I
         names.push_back(prefix + name);
     return names;
 }
+
+/// melspectrogram(S=|S|^2, sr, **params) from a magnitude spectrogram, by blocks of frames (a
+/// cancellation is seen between blocks). [shape=(n_mels, t)]
+Matrix melOfMagnitude(const Matrix& magnitude, double sr, const MelParams& params);
 
 /// Builds the stage list; each `need*` adds a stage (and what it reads) once.
 class StageBuilder {

@@ -1,5 +1,7 @@
 #include "core/stage_graph.h"
 
+#include "core/cancellation.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -36,13 +38,16 @@ double threadCpuSeconds() {
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
+std::atomic<std::size_t> g_computing{0};
+
 class Inflight;
 Inflight& inflight();
 
-/// Counts workers still running. A cancelled run abandons the stage it was computing, which
-/// finishes on its detached worker. Static objects such as the FFT plan cache must outlive that
-/// worker, so the first abandonment registers an exit handler that waits for the workers; it
-/// runs before the destructors of every static constructed earlier. Never destroyed itself.
+/// Counts workers still running. A cancelled run waits for its workers, whose stages stop at
+/// their next throwIfCancelled(); the workers themselves are detached, so static objects such as
+/// the FFT plan cache must outlive their last instructions: the first cancellation registers an
+/// exit handler that waits for them; it runs before the destructors of every static constructed
+/// earlier. Never destroyed itself.
 class Inflight {
 public:
     void enter() {
@@ -85,6 +90,7 @@ struct Run {
     std::vector<StageValue> values;
     std::vector<double> seconds;
     std::vector<double> cpu_seconds;
+    std::size_t workers = 0; // workers not yet ended
     std::size_t taken = 0;   // stages handed to a worker (or reused)
     std::size_t to_take = 0; // stages to compute
     std::exception_ptr error;
@@ -142,11 +148,15 @@ void work(std::shared_ptr<Run> run) {
         const double cpu_begin = threadCpuSeconds();
         StageValue value;
         std::exception_ptr error;
+        ++g_computing;
         try {
+            // DSP loops deep inside the stage see the run's token through throwIfCancelled().
+            const CancellationScope scope(run->stop.get_token());
             value = run->stages[index].compute(inputs, run->stop.get_token());
         } catch (...) {
             error = std::current_exception();
         }
+        --g_computing;
         const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - begin;
         std::lock_guard lock(run->mutex);
         if (error) {
@@ -160,10 +170,19 @@ void work(std::shared_ptr<Run> run) {
         }
         run->changed.notify_all();
     }
+    {
+        std::lock_guard lock(run->mutex);
+        --run->workers;
+        run->changed.notify_all();
+    }
     inflight().leave();
 }
 
 } // namespace
+
+std::size_t stagesComputing() {
+    return g_computing.load();
+}
 
 std::uint64_t nextStageRunId() {
     static std::atomic<std::uint64_t> next{1};
@@ -245,10 +264,16 @@ runStages(const std::vector<Stage>& stages, int threads, const ReuseLookup& reus
 
     const int workers = static_cast<int>(
         std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), run->to_take));
+    run->workers = static_cast<std::size_t>(workers);
     for (int w = 0; w < workers; ++w) {
         inflight().enter();
         std::thread(work, run).detach();
     }
+    // The caller's stop reaches the stages at once, not at the next poll below.
+    const std::stop_callback forward(stop, [run] {
+        run->stop.request_stop();
+        run->changed.notify_all();
+    });
 
     std::size_t computed = 0;
     while (computed < run->to_take) {
@@ -263,7 +288,10 @@ runStages(const std::vector<Stage>& stages, int threads, const ReuseLookup& reus
                 run->stop.request_stop();
                 inflight().waitAtExit();
                 run->changed.notify_all();
-                if (run->error) std::rethrow_exception(run->error);
+                // Join: the stages in flight stop at their next cancellation check, so nothing
+                // of this run computes after the call has returned.
+                run->changed.wait(lock, [&] { return run->workers == 0; });
+                if (!stop.stop_requested() && run->error) std::rethrow_exception(run->error);
                 lock.unlock();
                 cancelled();
                 throw std::runtime_error("cancelled"); // cancelled() is expected to throw

@@ -48,14 +48,21 @@ using ReuseLookup =
 /// Runs `stages` (inputs must be declared before the stages that read them; throws
 /// std::invalid_argument otherwise) on `threads` workers (>= 1). Stages found by `reuse` are not
 /// computed. `progress(done, total, name)` is called on the calling thread after each stage.
-/// When `stop` is requested the call returns within ~10 ms by throwing `cancelled()`'s exception;
-/// a stage already computing is abandoned (it finishes on its worker, its result discarded).
-/// An exception thrown by a stage is rethrown here.
+/// Each stage runs inside a CancellationScope holding the run's token, so the DSP loops it calls
+/// stop at their next throwIfCancelled() (core/cancellation.h). When `stop` is requested the
+/// call waits for the stages in flight to stop, then throws `cancelled()`'s exception; no stage
+/// of the run computes after it has returned (a stage without cancellation checks would delay
+/// it). An exception thrown by a stage is rethrown here (or the cancellation, when `stop` was
+/// requested).
 std::map<std::string, StageResult>
 runStages(const std::vector<Stage>& stages, int threads, const ReuseLookup& reuse,
           const std::function<void(std::size_t done, std::size_t total, const std::string& name)>&
               progress,
           std::stop_token stop, const std::function<void()>& cancelled);
+
+/// How many stage computations are running now, in every run of the process (a test's probe
+/// that a cancelled run left nothing computing).
+std::size_t stagesComputing();
 
 /// A fresh id for a stage computation, unique within the process.
 std::uint64_t nextStageRunId();

@@ -1,13 +1,19 @@
 // The analysis pipeline: stage reuse, cancellation, progress, routing, and its outputs against
 // librosa's reference numbers.
 #include "core/analysis.h"
+#include "core/decibel.h"
+#include "core/mel.h"
 #include "core/npy.h"
+#include "core/stage_graph.h"
 
 #include <QtTest>
 
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <random>
 #include <thread>
 
 using namespace featurescope;
@@ -37,6 +43,55 @@ AnalysisSettings fromOriginal() {
     AnalysisSettings settings;
     settings.routing = Routing::all(Signal::original);
     return settings;
+}
+
+/// Writes `y` (in [-1, 1]) as a 16-bit PCM mono WAV at `sr`: a long file to decode.
+void writeWav16(const std::string& path, const Eigen::ArrayXf& y, int sr) {
+    std::ofstream out(path, std::ios::binary);
+    const auto u32 = [&](std::uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); };
+    const auto u16 = [&](std::uint16_t v) { out.write(reinterpret_cast<const char*>(&v), 2); };
+    const auto bytes = static_cast<std::uint32_t>(y.size() * 2);
+    out.write("RIFF", 4);
+    u32(36 + bytes);
+    out.write("WAVEfmt ", 8);
+    u32(16);
+    u16(1);
+    u16(1);
+    u32(static_cast<std::uint32_t>(sr));
+    u32(static_cast<std::uint32_t>(sr * 2));
+    u16(2);
+    u16(16);
+    out.write("data", 4);
+    u32(bytes);
+    std::vector<std::int16_t> pcm(static_cast<size_t>(y.size()));
+    for (Eigen::Index i = 0; i < y.size(); ++i)
+        pcm[static_cast<size_t>(i)] = static_cast<std::int16_t>(std::lround(y[i] * 32767.0f));
+    out.write(reinterpret_cast<const char*>(pcm.data()), static_cast<std::streamsize>(bytes));
+}
+
+/// Starts runAnalysis on another thread, stops it when `trigger` says so (or after `delay`),
+/// and returns the milliseconds from the stop request to runAnalysis throwing, or a negative
+/// number when it was not cancelled. `busy_after` receives stagesComputing() at that moment.
+template <typename Run>
+double cancelAndTime(const Run& run, std::chrono::milliseconds delay, std::stop_source& source,
+                     std::size_t& busy_after) {
+    std::atomic<bool> cancelled{false};
+    std::chrono::steady_clock::time_point threw_at;
+    std::thread runner([&] {
+        try {
+            run();
+        } catch (const AnalysisCancelled&) {
+            threw_at = std::chrono::steady_clock::now();
+            busy_after = stagesComputing();
+            cancelled = true;
+        }
+    });
+    std::this_thread::sleep_for(delay);
+    const auto stopped_at = std::chrono::steady_clock::now();
+    source.request_stop();
+    runner.join();
+    if (!cancelled) return -1.0;
+    return std::chrono::duration<double, std::milli>(threw_at - stopped_at).count();
 }
 
 } // namespace
@@ -188,6 +243,84 @@ private slots:
         }
     }
 
+    void cancellationStopsTheWorkItself() {
+        // Ten minutes: every stage is long enough to be caught in the middle. The file is
+        // 44.1 kHz, so decoding includes resampling; a stop right after the STFT lands in HPSS.
+        std::mt19937 random(5);
+        Eigen::ArrayXf y = Eigen::ArrayXf::Random(44100 * 600) * 0.3f;
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("long.wav").toStdString();
+        writeWav16(path, y, 44100);
+        Audio audio;
+        audio.samples = Eigen::ArrayXXf::Random(1, 22050 * 600) * 0.1f;
+        std::uniform_int_distribution<int> delay_ms(0, 1500);
+        struct Case {
+            bool from_file;
+            const char* after; // stop when this stage finishes, or nullptr: after a random delay
+        };
+        std::vector<Case> cases = {{true, nullptr}, {true, nullptr}, {false, "stft"},
+                                   {true, "stft"},  {false, "hpss"}, {false, "cqt"}};
+        for (int k = 0; k < 6; ++k)
+            cases.push_back({k % 2 == 0, nullptr});
+        // A case that misses 100 ms is tried once more: on a shared two-core machine a thread can
+        // wait that long for a core; missing it twice is a failure.
+        for (const Case& c : cases)
+            for (int attempt = 0;; ++attempt) {
+                std::stop_source source;
+                std::atomic<bool> stage_done{false};
+                const ProgressCallback progress = [&](double, std::string_view stage) {
+                    if (c.after && stage == c.after) stage_done = true;
+                };
+                const auto run = [&] {
+                    if (c.from_file)
+                        runAnalysis(path, AnalysisSettings{}, progress, source.get_token());
+                    else
+                        runAnalysis(audio, AnalysisSettings{}, progress, source.get_token());
+                };
+                std::chrono::milliseconds delay(c.from_file && !c.after ? delay_ms(random) % 200
+                                                                        : delay_ms(random));
+                if (c.after) delay = std::chrono::milliseconds(0);
+                std::size_t busy_after = 99;
+                double latency = 0.0;
+                if (c.after) {
+                    // Wait for the stage on this thread, then stop a few milliseconds into the
+                    // next.
+                    std::thread waiter([&] {
+                        while (!stage_done && !source.stop_requested())
+                            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                    });
+                    std::atomic<bool> cancelled{false};
+                    std::chrono::steady_clock::time_point threw_at;
+                    std::thread runner([&] {
+                        try {
+                            run();
+                        } catch (const AnalysisCancelled&) {
+                            threw_at = std::chrono::steady_clock::now();
+                            busy_after = stagesComputing();
+                            cancelled = true;
+                        }
+                    });
+                    waiter.join();
+                    const auto stopped_at = std::chrono::steady_clock::now();
+                    source.request_stop();
+                    runner.join();
+                    QVERIFY2(cancelled, c.after);
+                    latency =
+                        std::chrono::duration<double, std::milli>(threw_at - stopped_at).count();
+                } else {
+                    latency = cancelAndTime(run, delay, source, busy_after);
+                }
+                qInfo("%s, stop %s %lld ms: returned in %.1f ms, %zu stages still computing",
+                      c.from_file ? "file" : "samples", c.after ? c.after : "after",
+                      static_cast<long long>(delay.count()), latency, busy_after);
+                QVERIFY2(latency >= 0.0, "the run was not cancelled");
+                QCOMPARE(busy_after, std::size_t(0));
+                if (latency < 100.0) break;
+                QVERIFY2(attempt == 0, "runAnalysis took more than 100 ms to stop, twice");
+            }
+    }
+
     void cancellationWorksAtEveryStage() {
         Audio audio;
         audio.samples = Eigen::ArrayXXf::Random(1, 22050 * 60) * 0.1f;
@@ -227,6 +360,31 @@ private slots:
         QVERIFY(percussive->stageRunId("chroma_stft@percussive").has_value());
         QVERIFY(percussive->stageRunId("hpss") == harmonic->stageRunId("hpss"));
         QVERIFY(maxAbsError(harmonic->chroma(), percussive->chroma()) > 1e-3);
+    }
+
+    void stftDbEqualsAmplitudeToDb() {
+        // The stage computes it by blocks (to see a cancellation); the numbers must not change.
+        for (const DbReference ref : {DbReference::max, DbReference::one}) {
+            AnalysisSettings settings;
+            settings.db_ref = ref;
+            const auto analysis = runAnalysis(kRef + "drums.wav", settings);
+            AmplitudeToDbParams params;
+            params.ref = ref == DbReference::max ? DbRef::max() : DbRef::fixed(1.0);
+            params.top_db = settings.top_db;
+            const Eigen::ArrayXXf expected = amplitudeToDb(analysis->stftMagnitude(), params);
+            QCOMPARE(analysis->stftDb().cols(), expected.cols());
+            QVERIFY((analysis->stftDb() == expected).all());
+        }
+    }
+
+    void melByBlocksEqualsMelSpectrogram() {
+        // Past one block of 1024 frames: the blocked stage must give melspectrogram's numbers.
+        Audio audio;
+        audio.samples = Eigen::ArrayXXf::Random(1, 22050 * 60) * 0.1f;
+        const auto analysis = runAnalysis(audio, AnalysisSettings{});
+        QVERIFY(analysis->mel().cols() > 2048);
+        const Eigen::ArrayXXf power = analysis->stftMagnitude().square();
+        QVERIFY((analysis->mel() == melSpectrogram(power, 22050.0)).all());
     }
 
     void silenceGivesFiniteOutput() {
