@@ -21,10 +21,19 @@ WaveformView::WaveformView(QWidget* parent)
     xAxis->grid()->setVisible(false);
 }
 
-void WaveformView::setSignal(std::shared_ptr<const Eigen::ArrayXf> y, double sr) {
+void WaveformView::setSignal(std::shared_ptr<const Eigen::ArrayXf> y, double sr,
+                             std::shared_ptr<const Eigen::ArrayXXf> envelope, int block) {
     y_ = std::move(y);
     sr_ = sr > 0 ? sr : 22050.0;
-    double peak = y_ && y_->size() > 0 ? static_cast<double>(y_->abs().maxCoeff()) : 1.0;
+    const bool usable = envelope && block > 0 && envelope->rows() == 2 && y_ &&
+                        envelope->cols() == (y_->size() + block - 1) / block;
+    envelope_ = usable ? std::move(envelope) : nullptr;
+    block_ = usable ? block : 0;
+    double peak = 1.0;
+    if (envelope_ && envelope_->size() > 0)
+        peak = std::max(-envelope_->row(0).minCoeff(), envelope_->row(1).maxCoeff());
+    else if (y_ && y_->size() > 0)
+        peak = static_cast<double>(y_->abs().maxCoeff());
     if (!(peak > 0)) peak = 1.0;
     yAxis->setRange(-1.05 * peak, 1.05 * peak);
     setDuration(y_ ? static_cast<double>(y_->size()) / sr_ : 0.0);
@@ -63,10 +72,17 @@ void WaveformView::renderVisible() {
                 static_cast<Eigen::Index>(std::ceil(range.lower * sr_ + (c + 1) * perColumn));
             const Eigen::Index lo = std::clamp<Eigen::Index>(a, 0, n - 1);
             const Eigen::Index hi = std::clamp<Eigen::Index>(b, lo + 1, n);
-            const auto segment = y.segment(lo, hi - lo);
             const double t = range.lower + (c + 0.5) * (range.upper - range.lower) / columns;
-            top.append({t, segment.maxCoeff()});
-            bottom.append({t, segment.minCoeff()});
+            if (envelope_ && perColumn >= 2.0 * block_) {
+                // Whole blocks overlapping the column: at most a pixel wider than exact.
+                const Eigen::Index b0 = lo / block_, b1 = (hi + block_ - 1) / block_;
+                top.append({t, envelope_->row(1).segment(b0, b1 - b0).maxCoeff()});
+                bottom.append({t, envelope_->row(0).segment(b0, b1 - b0).minCoeff()});
+            } else {
+                const auto segment = y.segment(lo, hi - lo);
+                top.append({t, segment.maxCoeff()});
+                bottom.append({t, segment.minCoeff()});
+            }
         }
     }
     upper_->data()->set(top, true);

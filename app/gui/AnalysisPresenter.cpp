@@ -45,7 +45,9 @@ void presentAnalysis(ViewStack& stack, const std::shared_ptr<const Analysis>& an
                      const std::shared_ptr<const DisplayLayers>& layers) {
     const Analysis& a = *analysis;
     const AnalysisSettings& s = a.settings();
-    stack.waveform()->setSignal(share(analysis, a.y()), a.sr());
+    stack.waveform()->setSignal(share(analysis, a.y()), a.sr(),
+                                share(layers, layers->waveformEnvelope),
+                                DisplayLayers::kEnvelopeBlock);
 
     const std::vector<double> fftHz = toVector(fftFrequencies(a.sr(), s.n_fft));
     stack.spectrogram(Representation::Stft)->setData(spectrogram(analysis, a.stftDb(), fftHz, a));

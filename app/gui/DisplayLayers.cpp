@@ -2,6 +2,8 @@
 
 #include "core/decibel.h"
 
+#include <algorithm>
+
 namespace featurescope {
 
 std::shared_ptr<const DisplayLayers> makeDisplayLayers(const Analysis& analysis) {
@@ -13,6 +15,16 @@ std::shared_ptr<const DisplayLayers> makeDisplayLayers(const Analysis& analysis)
         layers->harmonicDb = amplitudeToDb(analysis.harmonicMagnitude(), db);
     if (analysis.percussiveMagnitude().size() > 0)
         layers->percussiveDb = amplitudeToDb(analysis.percussiveMagnitude(), db);
+    const Eigen::ArrayXf& y = analysis.y();
+    const int block = DisplayLayers::kEnvelopeBlock;
+    const Eigen::Index blocks = (y.size() + block - 1) / block;
+    layers->waveformEnvelope.resize(2, blocks);
+    for (Eigen::Index i = 0; i < blocks; ++i) {
+        const Eigen::Index n = std::min<Eigen::Index>(block, y.size() - i * block);
+        const auto segment = y.segment(i * block, n);
+        layers->waveformEnvelope(0, i) = segment.minCoeff();
+        layers->waveformEnvelope(1, i) = segment.maxCoeff();
+    }
     return layers;
 }
 

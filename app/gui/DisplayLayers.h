@@ -15,6 +15,11 @@ struct DisplayLayers {
     Eigen::ArrayXXf harmonicDb;
     /// The same for the percussive layer, each layer referenced to its own peak.
     Eigen::ArrayXXf percussiveDb;
+    /// Samples per block of `waveformEnvelope`.
+    static constexpr int kEnvelopeBlock = 256;
+    /// Min (row 0) and max (row 1) of each kEnvelopeBlock samples of y,
+    /// [shape=(2, ceil(len(y) / kEnvelopeBlock))], for drawing a zoomed-out waveform.
+    Eigen::ArrayXXf waveformEnvelope;
 };
 
 /// Builds the display layers of `analysis` (worker thread).

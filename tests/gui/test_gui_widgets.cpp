@@ -22,6 +22,7 @@ private slots:
     void melAxisIsSlaneysScale();
     void waveformEnvelopeKeepsASingleSamplePeak();
     void spectrogramRendersOnlyAtPixelSize();
+    void logAndMelAxesShowTheRightRows();
     void cropWindowStaysInsideTheTrack();
     void linkedViewsShareOneRange();
 };
@@ -114,6 +115,31 @@ void TestGuiWidgets::spectrogramRendersOnlyAtPixelSize() {
     const Eigen::Index row = frame % 65;
     QCOMPARE(view.valueAt(t, data.rowHz[size_t(row)]), double((*m)(row, frame)));
     QCOMPARE(view.frameAt(-1.0), Eigen::Index(-1));
+}
+
+void TestGuiWidgets::logAndMelAxesShowTheRightRows() {
+    SpectrogramView view(Representation::Stft);
+    view.resize(900, 400);
+    SpectrogramData data;
+    auto m = std::make_shared<Eigen::ArrayXXf>(1025, 50);
+    for (Eigen::Index r = 0; r < m->rows(); ++r)
+        m->row(r).setConstant(-float(r) / 20);
+    data.values = m;
+    for (int k = 0; k < 1025; ++k)
+        data.rowHz.push_back(k * 22050.0 / 2048);
+    view.setData(data);
+    for (FrequencyScale scale : {FrequencyScale::Log, FrequencyScale::Mel}) {
+        view.setFrequencyScale(scale);
+        view.replot();
+        const FrequencyAxis axis(scale, 1, 11025);
+        for (int row : {1, 10, 93, 500, 1000}) {
+            const double u = axis.toAxis(data.rowHz[size_t(row)]);
+            QCOMPARE(view.rowAt(u), Eigen::Index(row));
+            QCOMPARE(view.valueAt(0.5, u), double((*m)(row, 0)));
+        }
+        // The axis spans the rows: its top is above the highest bin's centre.
+        QVERIFY(view.yAxis->range().upper > axis.toAxis(11025.0));
+    }
 }
 
 void TestGuiWidgets::cropWindowStaysInsideTheTrack() {

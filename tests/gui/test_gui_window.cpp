@@ -92,6 +92,18 @@ void TestGuiWindow::viewsHoldCoresNumbers() {
     const auto& y = *views->waveform()->signal();
     QCOMPARE(y.size(), audio_.length());
     QCOMPARE(double((y - audio_.mono()).abs().maxCoeff()), 0.0);
+    // Zoomed out, the drawn envelope (from blocks) reaches exactly the signal's extremes.
+    WaveformView* wave = views->waveform();
+    wave->xAxis->setRange(0, wave->duration());
+    wave->replot();
+    double top = -1, bottom = 1;
+    for (int i = 0; i < wave->graphCount(); ++i)
+        for (auto it = wave->graph(i)->data()->begin(); it != wave->graph(i)->data()->end(); ++it) {
+            top = std::max(top, it->value);
+            bottom = std::min(bottom, it->value);
+        }
+    QCOMPARE(top, double(y.maxCoeff()));
+    QCOMPARE(bottom, double(y.minCoeff()));
 
     // STFT view: amplitude_to_db(|stft(y)|, ref=np.max), recomputed here from core's pieces.
     AmplitudeToDbParams db;
