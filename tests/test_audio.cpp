@@ -1,6 +1,7 @@
 // core/audio: librosa.load semantics and clear errors for files that can't be read.
 #include "core/audio.h"
 #include "core/npy.h"
+#include "tests/support/test_support.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -8,10 +9,9 @@
 #include <fstream>
 
 using namespace featurescope;
+using namespace testsupport;
 
 namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
-
 void writeBytes(const std::filesystem::path& path, const std::string& bytes) {
     std::ofstream(path, std::ios::binary) << bytes;
 }
@@ -37,8 +37,8 @@ class TestAudio : public QObject {
     Q_OBJECT
 private slots:
     void wavEqualsLibrosa() {
-        const Audio audio = load(kReference / "chords.wav");
-        const Eigen::ArrayXXf ref = readNpy(kReference / "chords.y.npy");
+        const Audio audio = load(referencePath("chords.wav"));
+        const Eigen::ArrayXXf ref = readReference("chords.y.npy");
         QCOMPARE(audio.sr, 22050.0);
         QCOMPARE(audio.samples.cols(), ref.cols());
         QVERIFY((audio.samples - ref).abs().maxCoeff() <= 1e-6f);
@@ -48,21 +48,21 @@ private slots:
         LoadOptions native;
         native.sr = std::nullopt;
         native.mono = false;
-        const Audio stereo = load(kReference / "stereo44k.wav", native);
+        const Audio stereo = load(referencePath("stereo44k.wav"), native);
         QCOMPARE(stereo.channels(), Eigen::Index(2));
         QCOMPARE(stereo.sr, 44100.0);
         native.mono = true;
-        const Audio mono = load(kReference / "stereo44k.wav", native);
+        const Audio mono = load(referencePath("stereo44k.wav"), native);
         const Eigen::ArrayXf mean = (stereo.samples.row(0) + stereo.samples.row(1)).transpose() / 2;
         QVERIFY((mono.mono() - mean).abs().maxCoeff() <= 1e-7f);
     }
 
     void offsetAndDurationCutTheSignal() {
-        const Audio whole = load(kReference / "chords.wav");
+        const Audio whole = load(referencePath("chords.wav"));
         LoadOptions part;
         part.offset = 1.0;
         part.duration = 2.0;
-        const Audio cut = load(kReference / "chords.wav", part);
+        const Audio cut = load(referencePath("chords.wav"), part);
         QCOMPARE(cut.length(), Eigen::Index(44100));
         QVERIFY((cut.samples - whole.samples.middleCols(22050, 44100)).abs().maxCoeff() == 0.0f);
     }
@@ -90,7 +90,7 @@ private slots:
         QTemporaryDir dir;
         const std::filesystem::path silent = dir.filePath("silence.wav").toStdString();
         // Re-use the reference file's header with zeroed samples.
-        std::string bytes = readBytes(kReference / "tiny.wav");
+        std::string bytes = readBytes(referencePath("tiny.wav"));
         const auto data = bytes.find("data");
         QVERIFY(data != std::string::npos);
         std::fill(bytes.begin() + std::ptrdiff_t(data + 8), bytes.end(), '\0');
@@ -114,14 +114,14 @@ private slots:
             noise[i] = char((i * 7919u + 13u) % 251u);
         writeBytes(root / "random.wav", noise);
         expectAudioError(root / "random.wav");
-        writeBytes(root / "header_only.wav", readBytes(kReference / "chords.wav").substr(0, 20));
+        writeBytes(root / "header_only.wav", readBytes(referencePath("chords.wav")).substr(0, 20));
         expectAudioError(root / "header_only.wav");
     }
 
     void truncatedMp3LoadsWhatIsThere() {
         QTemporaryDir dir;
         const std::filesystem::path cut = dir.filePath("cut.mp3").toStdString();
-        const std::string bytes = readBytes(kReference / "drums.mp3");
+        const std::string bytes = readBytes(referencePath("drums.mp3"));
         writeBytes(cut, bytes.substr(0, bytes.size() / 2));
         const Audio audio = load(cut); // no hang, no crash: a shorter signal
         QVERIFY(audio.length() > 0);
@@ -132,10 +132,10 @@ private slots:
     void invalidParametersAreRefused() {
         LoadOptions bad;
         bad.sr = -1.0;
-        QVERIFY_THROWS_EXCEPTION(AudioError, load(kReference / "tiny.wav", bad));
+        QVERIFY_THROWS_EXCEPTION(AudioError, load(referencePath("tiny.wav"), bad));
         bad = {};
         bad.offset = -1.0;
-        QVERIFY_THROWS_EXCEPTION(AudioError, load(kReference / "tiny.wav", bad));
+        QVERIFY_THROWS_EXCEPTION(AudioError, load(referencePath("tiny.wav"), bad));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  resample(Eigen::ArrayXf(Eigen::ArrayXf::Zero(10)), 0, 1));
     }

@@ -3,38 +3,14 @@
 #include "core/beat.h"
 #include "core/npy.h"
 #include "core/onset.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
 #include <cmath>
 
 using namespace featurescope;
-
-namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
-
-Eigen::ArrayXf row(const Eigen::ArrayXXf& m) {
-    return m.row(0).transpose();
-}
-
-// Sample positions of a click every beat from 0.25 s on, and the click track itself: a 10 ms
-// decaying 1 kHz burst per click.
-std::vector<Eigen::Index> clickStarts(double bpm, Eigen::Index length, double sr) {
-    std::vector<Eigen::Index> starts;
-    for (double s = 0.25 * sr; s < double(length); s += 60.0 / bpm * sr)
-        starts.push_back(Eigen::Index(s));
-    return starts;
-}
-
-Eigen::ArrayXf clickTrack(const std::vector<Eigen::Index>& starts, Eigen::Index length, double sr) {
-    Eigen::ArrayXf y = Eigen::ArrayXf::Zero(length);
-    for (Eigen::Index start : starts)
-        for (int i = 0; i < int(0.01 * sr) && start + i < length; ++i)
-            y[start + i] =
-                float(std::exp(-i / (0.002 * sr)) * std::sin(2.0 * M_PI * 1000.0 * i / sr));
-    return y;
-}
-} // namespace
+using namespace testsupport;
 
 class TestBeat : public QObject {
     Q_OBJECT
@@ -63,17 +39,13 @@ private slots:
         refused([](BeatTrackParams& p) { p.bpm = 1e6; }); // faster than a beat per frame
     }
 
-    void matchesLibrosaReference_data() {
-        QTest::addColumn<QString>("name");
-        QTest::newRow("chords") << "chords";
-        QTest::newRow("drums") << "drums";
-    }
+    void matchesLibrosaReference_data() { addReferenceInputRows(); }
     void matchesLibrosaReference() {
         QFETCH(QString, name);
         const std::string prefix = name.toStdString();
-        const Eigen::ArrayXf env = row(readNpy(kReference / (prefix + ".onset_strength_p.npy")));
-        const Eigen::ArrayXf ref = row(readNpy(kReference / (prefix + ".beats_p.npy")));
-        const double ref_tempo = readNpy(kReference / (prefix + ".tempo_p.npy"))(0, 0);
+        const Eigen::ArrayXf env = readReferenceRow(prefix + ".onset_strength_p.npy");
+        const Eigen::ArrayXf ref = readReferenceRow(prefix + ".beats_p.npy");
+        const double ref_tempo = readReference(prefix + ".tempo_p.npy")(0, 0);
         const BeatTrack ours = beatTrack(env);
         QVERIFY(std::abs(ours.tempo - ref_tempo) <= 0.005 * ref_tempo);
         QCOMPARE(ours.beats.size(), ref.size());
@@ -93,7 +65,7 @@ private slots:
         const double sr = 22050.0;
         const Eigen::Index length = Eigen::Index(20.0 * sr);
         const std::vector<Eigen::Index> starts = clickStarts(bpm, length, sr);
-        const BeatTrack result = beatTrack(onsetStrength(clickTrack(starts, length, sr)));
+        const BeatTrack result = beatTrack(onsetStrength(clickTrackAt(starts, length, sr)));
         // Every beat sits on a click (within a frame of the click's onset frame) ...
         QVERIFY(result.beats.size() > 0);
         for (int beat : result.beats) {
@@ -107,7 +79,7 @@ private slots:
         // varying sub-frame phase can take a couple of beats at either end.)
         BeatTrackParams untrimmed;
         untrimmed.trim = false;
-        const BeatTrack all = beatTrack(onsetStrength(clickTrack(starts, length, sr)), untrimmed);
+        const BeatTrack all = beatTrack(onsetStrength(clickTrackAt(starts, length, sr)), untrimmed);
         QVERIFY2(
             all.beats.size() >= Eigen::Index(starts.size()) - 2,
             qPrintable(QString("%1 beats, %2 clicks").arg(all.beats.size()).arg(starts.size())));
@@ -128,7 +100,7 @@ private slots:
     }
 
     void trimOnlyRemovesBeats() {
-        const Eigen::ArrayXf env = row(readNpy(kReference / "drums.onset_strength_p.npy"));
+        const Eigen::ArrayXf env = readReferenceRow("drums.onset_strength_p.npy");
         BeatTrackParams p;
         p.trim = false;
         const BeatTrack untrimmed = beatTrack(env, p);
@@ -139,7 +111,7 @@ private slots:
     }
 
     void realRecording() {
-        const Audio audio = load(kReference / "drums.wav");
+        const Audio audio = load(referencePath("drums.wav"));
         const BeatTrack result = beatTrack(onsetStrength(audio.mono()));
         QVERIFY(std::abs(result.tempo - 120.0) <= 0.03 * 120.0);
         // 8 s at 120 BPM: about 16 beats, spaced about 21.5 frames.

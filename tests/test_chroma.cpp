@@ -4,22 +4,20 @@
 #include "core/npy.h"
 #include "core/stft.h"
 #include "core/tuning.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
 #include <cmath>
 
 using namespace featurescope;
+using namespace testsupport;
 
 namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
 constexpr double kSr = 22050.0;
 
 Eigen::ArrayXf tone(double hz, double seconds = 1.0) {
-    Eigen::ArrayXf y(Eigen::Index(seconds * kSr));
-    for (Eigen::Index n = 0; n < y.size(); ++n)
-        y[n] = float(0.5 * std::sin(2.0 * M_PI * hz * double(n) / kSr));
-    return y;
+    return sineTone(hz, Eigen::Index(seconds * kSr), kSr);
 }
 
 void verifyMaxAbs(const Eigen::ArrayXXf& ours, const Eigen::ArrayXXf& ref, const QString& what) {
@@ -60,23 +58,23 @@ private slots:
     void regressionAgainstLibrosa() {
         for (const char* name : {"chords", "drums"}) {
             const std::string prefix = std::string(name) + ".";
-            const Eigen::ArrayXXf S = readNpy(kReference / (prefix + "stft_mag.npy")).square();
+            const Eigen::ArrayXXf S = readReference(prefix + "stft_mag.npy").square();
             ChromaStftParams in_tune;
             in_tune.tuning = 0.0;
             verifyMaxAbs(chromaStftFromSpectrogram(S, kSr, in_tune),
-                         readNpy(kReference / (prefix + "chroma_stft_t0.npy")),
+                         readReference(prefix + "chroma_stft_t0.npy"),
                          QString::fromStdString(prefix + "chroma_stft_t0"));
             verifyMaxAbs(chromaStftFromSpectrogram(S, kSr),
-                         readNpy(kReference / (prefix + "chroma_stft.npy")),
+                         readReference(prefix + "chroma_stft.npy"),
                          QString::fromStdString(prefix + "chroma_stft"));
         }
     }
 
     void realRecordingMatchesLibrosa() {
         // the y form: decode, |stft|^2, estimate the tuning, project, normalise
-        const Eigen::ArrayXf y = load(kReference / "drums.wav").mono();
+        const Eigen::ArrayXf y = load(referencePath("drums.wav")).mono();
         const Eigen::ArrayXXf chroma = chromaStft(y, kSr);
-        verifyMaxAbs(chroma, readNpy(kReference / "drums.chroma_stft.npy"), "drums.wav");
+        verifyMaxAbs(chroma, readReference("drums.chroma_stft.npy"), "drums.wav");
         // norm = inf: every sounding frame peaks at exactly 1
         for (Eigen::Index t = 0; t < chroma.cols(); ++t)
             if (chroma.col(t).maxCoeff() > 0) QCOMPARE(chroma.col(t).maxCoeff(), 1.0f);
@@ -121,7 +119,7 @@ private slots:
     }
 
     void tuningIsEstimatedFromThePowerSpectrogram() {
-        const Eigen::ArrayXXf S = readNpy(kReference / "chords.stft_mag.npy").square();
+        const Eigen::ArrayXXf S = readReference("chords.stft_mag.npy").square();
         const Eigen::ArrayXXf estimated = chromaStftFromSpectrogram(S, kSr);
         TuningParams tuning_params;
         tuning_params.bins_per_octave = 12;

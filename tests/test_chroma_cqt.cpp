@@ -5,6 +5,7 @@
 #include "core/chroma_cqt.h"
 #include "core/npy.h"
 #include "core/tonnetz.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
@@ -15,23 +16,9 @@
 #include <string>
 
 using namespace featurescope;
+using namespace testsupport;
 
 namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
-
-Eigen::ArrayXf referenceHarmonic(const std::string& name) {
-    return readNpy(kReference / (name + ".y_harmonic.npy")).row(0).transpose();
-}
-
-template <typename F> void expectRefusal(F&& call, const char* rule) {
-    try {
-        call();
-        QFAIL(qPrintable(QString("accepted, expected a refusal naming '%1'").arg(rule)));
-    } catch (const std::invalid_argument& e) {
-        QVERIFY2(std::string(e.what()).find(rule) != std::string::npos, e.what());
-    }
-}
-
 /// The three pitch classes with the largest mean over columns [first, first + count).
 std::set<int> topThree(const Eigen::ArrayXXf& chroma, Eigen::Index first, Eigen::Index count) {
     const Eigen::ArrayXf mean = chroma.middleCols(first, count).rowwise().mean();
@@ -81,14 +68,14 @@ private slots:
     void matchesLibrosaReference() {
         // librosa's chroma_cqt(y=y_harmonic, sr) and tonnetz(y=y_harmonic, sr), tuning estimated.
         for (const std::string name : {"chords", "drums"}) {
-            const Eigen::ArrayXXf chroma = chromaCqt(referenceHarmonic(name));
-            const Eigen::ArrayXXf ref = readNpy(kReference / (name + ".chroma_cqt_h.npy"));
+            const Eigen::ArrayXXf chroma = chromaCqt(readReferenceRow(name + ".y_harmonic.npy"));
+            const Eigen::ArrayXXf ref = readReference(name + ".chroma_cqt_h.npy");
             QCOMPARE(chroma.rows(), ref.rows());
             QCOMPARE(chroma.cols(), ref.cols());
             QVERIFY2((chroma - ref).abs().maxCoeff() <= 1e-3f,
                      qPrintable(QString::number((chroma - ref).abs().maxCoeff())));
             const Eigen::ArrayXXf ton = tonnetzFromChroma(chroma);
-            const Eigen::ArrayXXf ton_ref = readNpy(kReference / (name + ".tonnetz_h.npy"));
+            const Eigen::ArrayXXf ton_ref = readReference(name + ".tonnetz_h.npy");
             QCOMPARE(ton.rows(), ton_ref.rows());
             QCOMPARE(ton.cols(), ton_ref.cols());
             QVERIFY((ton - ton_ref).abs().maxCoeff() <= 1e-3f);
@@ -97,7 +84,7 @@ private slots:
 
     void realRecordingShowsItsChords() {
         // chords.wav plays A minor, F, C and G major for a quarter of its length each.
-        const Audio audio = load(kReference / "chords.wav");
+        const Audio audio = load(referencePath("chords.wav"));
         const Eigen::ArrayXXf chroma = chromaCqt(audio.mono(), audio.sr);
         QVERIFY(chroma.isFinite().all());
         QVERIFY((chroma.colwise().maxCoeff() - 1.0f).abs().maxCoeff() < 1e-6f); // norm = inf

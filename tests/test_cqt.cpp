@@ -3,6 +3,7 @@
 #include "core/audio.h"
 #include "core/cqt.h"
 #include "core/npy.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
@@ -16,21 +17,9 @@
 #include <vector>
 
 using namespace featurescope;
+using namespace testsupport;
 
 namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
-
-Eigen::ArrayXf referenceSignal(const std::string& name) {
-    return readNpy(kReference / (name + ".y.npy")).row(0).transpose();
-}
-
-Eigen::ArrayXf tone(double freq, Eigen::Index n, double sr = 22050.0) {
-    Eigen::ArrayXf y(n);
-    for (Eigen::Index i = 0; i < n; ++i)
-        y[i] = float(0.5 * std::sin(2.0 * std::numbers::pi * freq * double(i) / sr));
-    return y;
-}
-
 /// The README's CQT rule: rel <= 1e-2 and median |dB error| <= 0.1 dB (re the reference max,
 /// -80 dB floor).
 void expectCqtClose(const Eigen::ArrayXXf& ours, const Eigen::ArrayXXf& ref) {
@@ -54,15 +43,6 @@ Eigen::Index loudestBin(const Eigen::ArrayXXf& C) {
     C.middleCols(a, b - a).rowwise().sum().maxCoeff(&bin);
     return bin;
 }
-
-template <typename F> void expectRefusal(F&& call, const char* rule) {
-    try {
-        call();
-        QFAIL(qPrintable(QString("accepted, expected a refusal naming '%1'").arg(rule)));
-    } catch (const std::invalid_argument& e) {
-        QVERIFY2(std::string(e.what()).find(rule) != std::string::npos, e.what());
-    }
-}
 } // namespace
 
 class TestCqt : public QObject {
@@ -77,7 +57,7 @@ private slots:
     }
 
     void invalidParametersAreRefused() {
-        const Eigen::ArrayXf y = tone(440.0, 8192);
+        const Eigen::ArrayXf y = sineTone(440.0, 8192);
         CqtParams p;
         p.hop_length = 0;
         expectRefusal([&] { cqt(y, 22050.0, p); }, "hop_length must be a positive integer");
@@ -105,19 +85,19 @@ private slots:
 
     void matchesLibrosaReference() {
         for (const std::string name : {"chords", "drums"}) {
-            const Eigen::ArrayXf y = referenceSignal(name);
-            expectCqtClose(cqtMagnitude(y), readNpy(kReference / (name + ".cqt_mag.npy")));
+            const Eigen::ArrayXf y = readReferenceRow(name + ".y.npy");
+            expectCqtClose(cqtMagnitude(y), readReference(name + ".cqt_mag.npy"));
             CqtParams pitch;
             pitch.fmin = 30.0;
             pitch.n_bins = 240;
             pitch.bins_per_octave = 36;
             expectCqtClose(cqtMagnitude(y, 22050.0, pitch),
-                           readNpy(kReference / (name + ".cqt_pitch_mag.npy")));
+                           readReference(name + ".cqt_pitch_mag.npy"));
         }
     }
 
     void realRecording() {
-        const Audio audio = load(kReference / "drums.wav");
+        const Audio audio = load(referencePath("drums.wav"));
         const Eigen::ArrayXf y = audio.mono();
         const Eigen::ArrayXXcf C = cqt(y, audio.sr);
         QVERIFY(C.abs().isFinite().all());
@@ -125,12 +105,12 @@ private slots:
         // The magnitude path is the same computation without the complex intermediate.
         QVERIFY((C.abs() - cqtMagnitude(y, audio.sr)).abs().maxCoeff() <=
                 1e-6f * C.abs().maxCoeff());
-        expectCqtClose(C.abs(), readNpy(kReference / "drums.cqt_mag.npy"));
+        expectCqtClose(C.abs(), readReference("drums.cqt_mag.npy"));
     }
 
     void shorterThanTheLongestFilterIsZeroPadded() {
         // C1's filter spans ~11.7k samples at 22050 Hz; librosa warns and pads with zeros.
-        const Eigen::ArrayXf y = load(kReference / "tiny.wav").mono();
+        const Eigen::ArrayXf y = load(referencePath("tiny.wav")).mono();
         QCOMPARE(y.size(), Eigen::Index(1000));
         const Eigen::ArrayXXf C = cqtMagnitude(y);
         QCOMPARE(C.rows(), Eigen::Index(84));
@@ -152,17 +132,18 @@ private slots:
     void pureToneLandsInItsBin() {
         // Bin k of the default CQT is C1 * 2^(k/12): A1 = bin 9, A4 = bin 45, A6 = bin 69.
         for (const auto& [freq, bin] : {std::pair{55.0, 9}, {440.0, 45}, {1760.0, 69}})
-            QCOMPARE(loudestBin(cqtMagnitude(tone(freq, 44100))), Eigen::Index(bin));
+            QCOMPARE(loudestBin(cqtMagnitude(sineTone(freq, 44100))), Eigen::Index(bin));
         CqtParams fine;
         fine.n_bins = 252;
         fine.bins_per_octave = 36;
-        QCOMPARE(loudestBin(cqtMagnitude(tone(440.0, 44100), 22050.0, fine)), Eigen::Index(135));
+        QCOMPARE(loudestBin(cqtMagnitude(sineTone(440.0, 44100), 22050.0, fine)),
+                 Eigen::Index(135));
         // A tuning of +0.3 bin moves the grid up, so a tone 0.3 semitone sharp is centred again.
         CqtParams tuned;
         tuned.tuning = 0.3;
         const Eigen::ArrayXd freqs = cqtBinFrequencies(tuned);
         QVERIFY(std::abs(freqs[45] - 440.0 * std::pow(2.0, 0.3 / 12)) < 1e-9);
-        QCOMPARE(loudestBin(cqtMagnitude(tone(freqs[45], 44100), 22050.0, tuned)),
+        QCOMPARE(loudestBin(cqtMagnitude(sineTone(freqs[45], 44100), 22050.0, tuned)),
                  Eigen::Index(45));
     }
 
@@ -171,7 +152,7 @@ private slots:
         // +2 pi f hop / sr from one frame to the next. Bin 45 (A4) is in the top octave and bin
         // 9 (A1) in the fifth halving, so both the direct and the recursive paths are checked.
         for (const auto& [freq, bin] : {std::pair{440.0, 45}, {55.0, 9}}) {
-            const Eigen::ArrayXXcf C = cqt(tone(freq, 44100));
+            const Eigen::ArrayXXcf C = cqt(sineTone(freq, 44100));
             const double expected =
                 std::remainder(2 * std::numbers::pi * freq * 512 / 22050.0, 2 * std::numbers::pi);
             for (Eigen::Index t = 20; t < 60; t += 13) {
@@ -188,7 +169,7 @@ private slots:
         CqtParams p;
         p.fmin = 440.0;
         p.n_bins = 1;
-        const Eigen::ArrayXXf C = cqtMagnitude(tone(440.0, 22050), 22050.0, p);
+        const Eigen::ArrayXXf C = cqtMagnitude(sineTone(440.0, 22050), 22050.0, p);
         QCOMPARE(C.rows(), Eigen::Index(1));
         QVERIFY(C.isFinite().all());
         QVERIFY(C.middleCols(10, 20).minCoeff() > 0.1f * C.maxCoeff());
@@ -198,7 +179,7 @@ private slots:
         // librosa 0.10.2 has no divisibility rule: it halves only while the hop is even.
         CqtParams p;
         p.hop_length = 100;
-        const Eigen::ArrayXf y = tone(110.0, 30000);
+        const Eigen::ArrayXf y = sineTone(110.0, 30000);
         const Eigen::ArrayXXf C = cqtMagnitude(y, 22050.0, p);
         QCOMPARE(C.cols(), Eigen::Index(1 + 30000 / 100));
         QVERIFY(C.isFinite().all());
@@ -208,7 +189,7 @@ private slots:
     void earlyDownsamplingAgreesWithTheRecursion() {
         // 24 bins from C1 reach ~130 Hz, so librosa first resamples by 2^5 (__early_downsample);
         // the same bins of the 84-bin CQT come from five successive halvings instead.
-        const Eigen::ArrayXf y = referenceSignal("drums");
+        const Eigen::ArrayXf y = readReferenceRow("drums.y.npy");
         CqtParams low;
         low.n_bins = 24;
         const Eigen::ArrayXXf early = cqtMagnitude(y, 22050.0, low);
@@ -222,7 +203,7 @@ private slots:
     void unscaledResponseIsScaledBySqrtLength() {
         // scale=False skips the division by sqrt(filter length), length = sr / (alpha * freq),
         // with or without early downsampling.
-        const Eigen::ArrayXf y = referenceSignal("chords");
+        const Eigen::ArrayXf y = readReferenceRow("chords.y.npy");
         for (const int n_bins : {24, 84}) {
             CqtParams p;
             p.n_bins = n_bins;
@@ -238,7 +219,7 @@ private slots:
 
     void veryQuietSignalScalesLinearly() {
         // |C| of a signal at -400 dB is that of the original times 1e-20: no square underflows.
-        const Eigen::ArrayXf y = referenceSignal("chords");
+        const Eigen::ArrayXf y = readReferenceRow("chords.y.npy");
         const Eigen::ArrayXXf loud = cqtMagnitude(y);
         const Eigen::ArrayXXf quiet = cqtMagnitude(Eigen::ArrayXf(y * 1e-20f)) * 1e20f;
         QVERIFY2(
@@ -247,7 +228,7 @@ private slots:
     }
 
     void concurrentCallsAgree() {
-        const Eigen::ArrayXf y = referenceSignal("chords");
+        const Eigen::ArrayXf y = readReferenceRow("chords.y.npy");
         Eigen::ArrayXXf a, b;
         std::thread other([&] { a = cqtMagnitude(y); });
         b = cqtMagnitude(y);

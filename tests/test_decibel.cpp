@@ -3,21 +3,14 @@
 #include "core/decibel.h"
 #include "core/npy.h"
 #include "core/stft.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
 #include <cmath>
 
 using namespace featurescope;
-
-namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
-
-float maxAbsError(const Eigen::ArrayXXf& ours, const Eigen::ArrayXXf& ref) {
-    if (ours.rows() != ref.rows() || ours.cols() != ref.cols()) return INFINITY;
-    return (ours - ref).abs().maxCoeff();
-}
-} // namespace
+using namespace testsupport;
 
 class TestDecibel : public QObject {
     Q_OBJECT
@@ -72,21 +65,19 @@ private slots:
     void regressionAgainstLibrosa() {
         for (const char* name : {"chords", "drums"}) {
             const std::string n = name;
-            const Eigen::ArrayXXf mag = readNpy(kReference / (n + ".stft_mag.npy"));
+            const Eigen::ArrayXXf mag = readReference(n + ".stft_mag.npy");
             AmplitudeToDbParams a;
             a.ref = DbRef::max();
-            QVERIFY(maxAbsError(amplitudeToDb(mag, a),
-                                readNpy(kReference / (n + ".stft_db.npy"))) <= 0.01f);
+            QVERIFY(maxAbsError(amplitudeToDb(mag, a), readReference(n + ".stft_db.npy")) <= 0.01f);
             PowerToDbParams p;
             p.ref = DbRef::max();
-            const Eigen::ArrayXXf mel = readNpy(kReference / (n + ".mel.npy"));
-            QVERIFY(maxAbsError(powerToDb(mel, p), readNpy(kReference / (n + ".mel_db.npy"))) <=
-                    0.01f);
+            const Eigen::ArrayXXf mel = readReference(n + ".mel.npy");
+            QVERIFY(maxAbsError(powerToDb(mel, p), readReference(n + ".mel_db.npy")) <= 0.01f);
         }
     }
 
     void realRecording() {
-        const Eigen::ArrayXXf mag = stftMagnitude(load(kReference / "drums.wav").mono());
+        const Eigen::ArrayXXf mag = stftMagnitude(load(referencePath("drums.wav")).mono());
         AmplitudeToDbParams a;
         a.ref = DbRef::max();
         const Eigen::ArrayXXf db = amplitudeToDb(mag, a);

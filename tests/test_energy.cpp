@@ -3,6 +3,7 @@
 #include "core/energy.h"
 #include "core/npy.h"
 #include "core/stft.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
@@ -10,21 +11,7 @@
 #include <numbers>
 
 using namespace featurescope;
-
-namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
-
-double relativeError(const Eigen::ArrayXXf& ours, const Eigen::ArrayXXf& ref) {
-    if (ours.rows() != ref.rows() || ours.cols() != ref.cols()) return INFINITY;
-    return (ours.cast<double>() - ref.cast<double>()).matrix().norm() /
-           ref.cast<double>().matrix().norm();
-}
-
-float maxAbsError(const Eigen::ArrayXXf& ours, const Eigen::ArrayXXf& ref) {
-    if (ours.rows() != ref.rows() || ours.cols() != ref.cols()) return INFINITY;
-    return (ours - ref).abs().maxCoeff();
-}
-} // namespace
+using namespace testsupport;
 
 class TestEnergy : public QObject {
     Q_OBJECT
@@ -147,19 +134,17 @@ private slots:
     void regressionAgainstLibrosa() {
         for (const char* name : {"chords", "drums"}) {
             const std::string n = name;
-            QVERIFY(relativeError(rms(readNpy(kReference / (n + ".stft_mag.npy"))),
-                                  readNpy(kReference / (n + ".rms.npy"))) <= 1e-4);
-            const Eigen::ArrayXf y = readNpy(kReference / (n + ".y.npy")).row(0).transpose();
-            QVERIFY(maxAbsError(zeroCrossingRate(y), readNpy(kReference / (n + ".zcr.npy"))) <=
-                    1e-6f);
+            QVERIFY(relativeError(rms(readReference(n + ".stft_mag.npy")),
+                                  readReference(n + ".rms.npy")) <= 1e-4);
+            const Eigen::ArrayXf y = readReferenceRow(n + ".y.npy");
+            QVERIFY(maxAbsError(zeroCrossingRate(y), readReference(n + ".zcr.npy")) <= 1e-6f);
         }
     }
 
     void realRecording() {
-        const Eigen::ArrayXf y = load(kReference / "drums.wav").mono();
-        QVERIFY(relativeError(rms(stftMagnitude(y)), readNpy(kReference / "drums.rms.npy")) <=
-                1e-4);
-        QVERIFY(maxAbsError(zeroCrossingRate(y), readNpy(kReference / "drums.zcr.npy")) <= 1e-6f);
+        const Eigen::ArrayXf y = load(referencePath("drums.wav")).mono();
+        QVERIFY(relativeError(rms(stftMagnitude(y)), readReference("drums.rms.npy")) <= 1e-4);
+        QVERIFY(maxAbsError(zeroCrossingRate(y), readReference("drums.zcr.npy")) <= 1e-6f);
         // The time-domain RMS of a Hann-windowed STFT is not the signal's: only check the range.
         const Eigen::ArrayXXf r = rms(y);
         QVERIFY(r.isFinite().all());

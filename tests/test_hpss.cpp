@@ -4,6 +4,7 @@
 #include "core/median_filter.h"
 #include "core/npy.h"
 #include "core/stft.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
@@ -14,23 +15,11 @@
 #include <stdexcept>
 
 using namespace featurescope;
+using namespace testsupport;
 
 namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
-
-double relativeError(const Eigen::ArrayXXf& ours, const Eigen::ArrayXXf& ref) {
-    return double((ours - ref).matrix().norm() / ref.matrix().norm());
-}
-
 double energy(const Eigen::ArrayXXcf& S) {
     return double(S.abs2().sum());
-}
-
-Eigen::ArrayXf tone(double hz, Eigen::Index n) {
-    Eigen::ArrayXf y(n);
-    for (Eigen::Index i = 0; i < n; ++i)
-        y[i] = float(0.5 * std::sin(2.0 * std::numbers::pi * hz * double(i) / 22050.0));
-    return y;
 }
 
 // The masks composed by hand from the two median filters: what hpssMasks must equal.
@@ -44,7 +33,7 @@ HarmonicPercussive<Eigen::ArrayXXf> composedMasks(const Eigen::ArrayXXf& S, int 
 }
 
 const Eigen::ArrayXf& drums() {
-    static const Eigen::ArrayXf y = load(kReference / "drums.wav").mono();
+    static const Eigen::ArrayXf y = load(referencePath("drums.wav")).mono();
     return y;
 }
 } // namespace
@@ -117,7 +106,7 @@ private slots:
 
     void matchesLibrosaReference() {
         for (const char* name : {"chords", "drums"}) {
-            const std::string prefix = (kReference / name).string();
+            const std::string prefix = referencePath(name).string();
             const Eigen::ArrayXf y = load(prefix + ".wav").mono();
             const ComplexSpectrogram S = stft(y);
             const auto m1 = hpss(S);
@@ -242,7 +231,7 @@ private slots:
 
     void clickGoesPercussiveToneGoesHarmonic() {
         const Eigen::Index n = 2 * 22050;
-        const auto steady = hpss(stft(tone(440.0, n)));
+        const auto steady = hpss(stft(sineTone(440.0, n)));
         QVERIFY(energy(steady.harmonic) > 100.0 * energy(steady.percussive));
 
         Eigen::ArrayXf clicks = Eigen::ArrayXf::Zero(n);

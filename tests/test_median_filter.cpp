@@ -3,6 +3,7 @@
 #include "core/audio.h"
 #include "core/median_filter.h"
 #include "core/stft.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
@@ -12,10 +13,9 @@
 #include <vector>
 
 using namespace featurescope;
+using namespace testsupport;
 
 namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
-
 Eigen::ArrayXXf randomMatrix(Eigen::Index rows, Eigen::Index cols, uint32_t seed) {
     Eigen::ArrayXXf x(rows, cols);
     for (Eigen::Index i = 0; i < x.size(); ++i) {
@@ -173,7 +173,7 @@ private slots:
     }
 
     void realRecordingMatchesBruteForce() {
-        const Eigen::ArrayXXf mag = stftMagnitude(load(kReference / "drums.wav").mono());
+        const Eigen::ArrayXXf mag = stftMagnitude(load(referencePath("drums.wav")).mono());
         for (int axis : {0, 1}) {
             const Eigen::ArrayXXf ours = medianFilter(mag, 31, axis);
             QVERIFY(ours.allFinite());

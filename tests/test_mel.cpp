@@ -4,32 +4,16 @@
 #include "core/mel.h"
 #include "core/npy.h"
 #include "core/stft.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
 #include <cmath>
 
 using namespace featurescope;
+using namespace testsupport;
 
 namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
-
-double relativeError(const Eigen::ArrayXXf& ours, const Eigen::ArrayXXf& ref) {
-    if (ours.rows() != ref.rows() || ours.cols() != ref.cols()) return INFINITY;
-    return (ours.cast<double>() - ref.cast<double>()).matrix().norm() /
-           ref.cast<double>().matrix().norm();
-}
-
-Eigen::ArrayXf noise(Eigen::Index n) {
-    Eigen::ArrayXf y(n);
-    uint32_t state = 777;
-    for (Eigen::Index i = 0; i < n; ++i) {
-        state = state * 1664525u + 1013904223u;
-        y[i] = float(state >> 8) / float(1 << 24) - 0.5f;
-    }
-    return y;
-}
-
 // The dense product mel_basis . S, the definition the sparse product must meet.
 Eigen::ArrayXXf dense(const MelFilterBank& bank, const Eigen::ArrayXXf& S) {
     return (bank.weights.cast<double>().matrix() * S.cast<double>().matrix()).array().cast<float>();
@@ -99,7 +83,7 @@ private slots:
     }
 
     void sparseProductEqualsDenseProduct() {
-        const Eigen::ArrayXf y = noise(30000);
+        const Eigen::ArrayXf y = whiteNoise(30000, 777);
         for (int n_fft : {2048, 1023}) { // odd n_fft included
             StftParams p;
             p.n_fft = n_fft;
@@ -117,7 +101,7 @@ private slots:
     }
 
     void shortWindowAndPowerOne() {
-        const Eigen::ArrayXf y = noise(20000);
+        const Eigen::ArrayXf y = whiteNoise(20000, 777);
         StftParams p;
         p.win_length = 1024;
         const Eigen::ArrayXXf magnitude = stftMagnitude(y, p);
@@ -137,7 +121,7 @@ private slots:
         p.fmax = 4000;
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, melFilterBank(22050, 2048, p));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 melSpectrogram(noise(4096), 22050, {}, {}, 0.0));
+                                 melSpectrogram(whiteNoise(4096, 777), 22050, {}, {}, 0.0));
         const MelFilterBank bank = melFilterBank(22050, 2048);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  applyMelFilterBank(bank, Eigen::ArrayXXf::Zero(513, 3)));
@@ -146,9 +130,9 @@ private slots:
     void regressionAgainstLibrosa() {
         for (const char* name : {"chords", "drums"}) {
             const std::string n = name;
-            const Eigen::ArrayXXf power = readNpy(kReference / (n + ".stft_mag.npy")).square();
-            QVERIFY(relativeError(melSpectrogram(power, 22050),
-                                  readNpy(kReference / (n + ".mel.npy"))) <= 1e-4);
+            const Eigen::ArrayXXf power = readReference(n + ".stft_mag.npy").square();
+            QVERIFY(relativeError(melSpectrogram(power, 22050), readReference(n + ".mel.npy")) <=
+                    1e-4);
             MelParams htk;
             htk.n_mels = 64;
             htk.htk = true;
@@ -156,7 +140,7 @@ private slots:
             htk.fmin = 30;
             htk.fmax = 8000;
             QVERIFY(relativeError(melSpectrogram(power, 22050, htk),
-                                  readNpy(kReference / (n + ".mel_htk.npy"))) <= 1e-4);
+                                  readReference(n + ".mel_htk.npy")) <= 1e-4);
         }
     }
 
@@ -164,14 +148,14 @@ private slots:
         // The Keras compute_melgram input: 12 kHz, n_fft 512, hop 256, 96 bands, dB re 1.
         LoadOptions options;
         options.sr = 12000.0;
-        const Eigen::ArrayXf y = load(kReference / "drums.wav", options).mono();
+        const Eigen::ArrayXf y = load(referencePath("drums.wav"), options).mono();
         StftParams p;
         p.n_fft = 512;
         p.hop_length = 256;
         MelParams mp;
         mp.n_mels = 96;
         const Eigen::ArrayXXf db = powerToDb(melSpectrogram(y, 12000.0, p, mp));
-        const Eigen::ArrayXXf ref = readNpy(kReference / "drums.keras_mel_db.npy");
+        const Eigen::ArrayXXf ref = readReference("drums.keras_mel_db.npy");
         QCOMPARE(db.rows(), ref.rows());
         QCOMPARE(db.cols(), ref.cols());
         QVERIFY((db - ref).abs().maxCoeff() <= 0.01f);

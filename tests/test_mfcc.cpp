@@ -4,6 +4,7 @@
 #include "core/delta.h"
 #include "core/mfcc.h"
 #include "core/npy.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
@@ -11,23 +12,12 @@
 #include <numbers>
 
 using namespace featurescope;
+using namespace testsupport;
 
 namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
-
-float maxAbsError(const Eigen::ArrayXXf& ours, const Eigen::ArrayXXf& ref) {
-    if (ours.rows() != ref.rows() || ours.cols() != ref.cols()) return INFINITY;
-    return (ours - ref).abs().maxCoeff();
-}
-
+// A dB-scaled spectrogram stand-in: uniform in [-80, -20) dB.
 Eigen::ArrayXXf noise(Eigen::Index rows, Eigen::Index cols) {
-    Eigen::ArrayXXf x(rows, cols);
-    uint32_t state = 4242;
-    for (Eigen::Index i = 0; i < x.size(); ++i) {
-        state = state * 1664525u + 1013904223u;
-        x.data()[i] = float(state >> 8) / float(1 << 24) * 60.0f - 80.0f;
-    }
-    return x;
+    return uniformMatrix(rows, cols, 4242, -80.0f, 60.0f);
 }
 } // namespace
 
@@ -131,19 +121,18 @@ private slots:
     void regressionAgainstLibrosa() {
         for (const char* name : {"chords", "drums"}) {
             const std::string n = name;
-            const Eigen::ArrayXXf mel = readNpy(kReference / (n + ".mel.npy"));
-            const Eigen::ArrayXXf ref = readNpy(kReference / (n + ".mfcc.npy"));
+            const Eigen::ArrayXXf mel = readReference(n + ".mel.npy");
+            const Eigen::ArrayXXf ref = readReference(n + ".mfcc.npy");
             QVERIFY(maxAbsError(mfcc(powerToDb(mel)), ref) <= 0.01f);
-            QVERIFY(maxAbsError(delta(ref), readNpy(kReference / (n + ".mfcc_delta.npy"))) <=
-                    0.01f);
+            QVERIFY(maxAbsError(delta(ref), readReference(n + ".mfcc_delta.npy")) <= 0.01f);
         }
     }
 
     void realRecording() {
-        const Eigen::ArrayXf y = load(kReference / "drums.wav").mono();
+        const Eigen::ArrayXf y = load(referencePath("drums.wav")).mono();
         const Eigen::ArrayXXf M = mfcc(y, 22050.0);
-        QVERIFY(maxAbsError(M, readNpy(kReference / "drums.mfcc.npy")) <= 0.01f);
-        QVERIFY(maxAbsError(delta(M), readNpy(kReference / "drums.mfcc_delta.npy")) <= 0.01f);
+        QVERIFY(maxAbsError(M, readReference("drums.mfcc.npy")) <= 0.01f);
+        QVERIFY(maxAbsError(delta(M), readReference("drums.mfcc_delta.npy")) <= 0.01f);
     }
 };
 

@@ -4,26 +4,18 @@
 #include "core/mel.h"
 #include "core/npy.h"
 #include "core/onset.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
 #include <cmath>
 
 using namespace featurescope;
+using namespace testsupport;
 
 namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
-
-Eigen::ArrayXf row(const Eigen::ArrayXXf& m) {
-    return m.row(0).transpose();
-}
-
-double relativeError(const Eigen::ArrayXf& ours, const Eigen::ArrayXf& ref) {
-    return double((ours - ref).matrix().norm() / ref.matrix().norm());
-}
-
 void compareWithReference(const Eigen::ArrayXf& ours, const std::string& file) {
-    const Eigen::ArrayXf ref = row(readNpy(kReference / file));
+    const Eigen::ArrayXf ref = readReferenceRow(file);
     QCOMPARE(ours.size(), ref.size());
     const double err = relativeError(ours, ref);
     QVERIFY2(err <= 1e-4, qPrintable(QString::fromStdString(file) + ": " + QString::number(err)));
@@ -55,23 +47,18 @@ private slots:
         refused([](OnsetStrengthParams& p) { p.sr = 0; });
     }
 
-    void matchesLibrosaReference_data() {
-        QTest::addColumn<QString>("name");
-        QTest::newRow("chords") << "chords";
-        QTest::newRow("drums") << "drums";
-    }
+    void matchesLibrosaReference_data() { addReferenceInputRows(); }
     void matchesLibrosaReference() {
         QFETCH(QString, name);
         const std::string prefix = name.toStdString();
-        compareWithReference(onsetStrength(row(readNpy(kReference / (prefix + ".y.npy")))),
+        compareWithReference(onsetStrength(readReferenceRow(prefix + ".y.npy")),
                              prefix + ".onset_strength.npy");
-        compareWithReference(
-            onsetStrength(row(readNpy(kReference / (prefix + ".y_percussive.npy")))),
-            prefix + ".onset_strength_p.npy");
+        compareWithReference(onsetStrength(readReferenceRow(prefix + ".y_percussive.npy")),
+                             prefix + ".onset_strength_p.npy");
     }
 
     void realRecording() {
-        const Audio audio = load(kReference / "drums.wav");
+        const Audio audio = load(referencePath("drums.wav"));
         compareWithReference(onsetStrength(audio.mono()), "drums.onset_strength.npy");
     }
 
@@ -85,7 +72,7 @@ private slots:
         // onsetStrength(y) frames the STFT in blocks; it must equal the flux of the log-power mel
         // spectrogram of the whole signal at once.
         QFETCH(int, length);
-        Eigen::ArrayXf y = row(readNpy(kReference / "drums.y.npy"));
+        Eigen::ArrayXf y = readReferenceRow("drums.y.npy");
         if (length > 0) y = Eigen::ArrayXf(y.head(length));
         Eigen::ArrayXXf S = melSpectrogram(y, 22050.0, StftParams{});
         powerToDbInPlace(S);
@@ -131,7 +118,7 @@ private slots:
     void detrendRemovesTheMean() {
         // The DC blocker's pole (0.99) forgets the start within a few hundred frames: on 32 s of
         // a loop the second half of the detrended envelope averages near zero.
-        const Eigen::ArrayXf loop = row(readNpy(kReference / "drums.y.npy"));
+        const Eigen::ArrayXf loop = readReferenceRow("drums.y.npy");
         const Eigen::ArrayXf y = loop.replicate(4, 1);
         OnsetStrengthParams p;
         const Eigen::ArrayXf raw = onsetStrength(y, p);
@@ -145,7 +132,7 @@ private slots:
     }
 
     void lagShiftsTheEnvelope() {
-        const Eigen::ArrayXf y = row(readNpy(kReference / "drums.y.npy"));
+        const Eigen::ArrayXf y = readReferenceRow("drums.y.npy");
         OnsetStrengthParams p;
         p.lag = 3;
         const Eigen::ArrayXf env = onsetStrength(y, p);

@@ -5,6 +5,7 @@
 #include "core/spectral.h"
 #include "core/spectral_contrast.h"
 #include "core/stft.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
@@ -12,23 +13,10 @@
 #include <numbers>
 
 using namespace featurescope;
+using namespace testsupport;
 
 namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
 constexpr double kSr = 22050.0;
-
-double relativeError(const Eigen::ArrayXXf& ours, const Eigen::ArrayXXf& ref) {
-    if (ours.rows() != ref.rows() || ours.cols() != ref.cols()) return INFINITY;
-    return (ours.cast<double>() - ref.cast<double>()).matrix().norm() /
-           ref.cast<double>().matrix().norm();
-}
-
-Eigen::ArrayXf tone(double hz, Eigen::Index n) {
-    Eigen::ArrayXf y(n);
-    for (Eigen::Index i = 0; i < n; ++i)
-        y[i] = float(0.5 * std::sin(2.0 * std::numbers::pi * hz * double(i) / kSr));
-    return y;
-}
 } // namespace
 
 class TestSpectral : public QObject {
@@ -69,7 +57,7 @@ private slots:
     }
 
     void oneShapePassEqualsTheSeparateFunctions() {
-        const Eigen::ArrayXXf S = readNpy(kReference / "drums.stft_mag.npy");
+        const Eigen::ArrayXXf S = readReference("drums.stft_mag.npy");
         const SpectralShape shape = spectralShape(S, kSr);
         const Eigen::ArrayXXf centroid = spectralCentroid(S, kSr);
         QVERIFY((shape.centroid - centroid).abs().maxCoeff() == 0.0f);
@@ -82,7 +70,7 @@ private slots:
     }
 
     void oddFftAndShortWindowFindTheTone() {
-        const Eigen::ArrayXf y = tone(1500.0, 22050);
+        const Eigen::ArrayXf y = sineTone(1500.0, 22050, kSr);
         for (int win : {0, 512}) {
             StftParams p;
             p.n_fft = 1023;
@@ -132,11 +120,9 @@ private slots:
     void regressionAgainstLibrosa() {
         for (const char* name : {"chords", "drums"}) {
             const std::string n = name;
-            const Eigen::ArrayXXf S = readNpy(kReference / (n + ".stft_mag.npy"));
+            const Eigen::ArrayXXf S = readReference(n + ".stft_mag.npy");
             const SpectralShape shape = spectralShape(S, kSr);
-            auto ref = [&](const char* suffix) {
-                return readNpy(kReference / (n + "." + suffix + ".npy"));
-            };
+            auto ref = [&](const char* suffix) { return readReference(n + "." + suffix + ".npy"); };
             QVERIFY(relativeError(shape.centroid, ref("spectral_centroid")) <= 1e-4);
             QVERIFY(relativeError(shape.bandwidth, ref("spectral_bandwidth")) <= 1e-4);
             QVERIFY(relativeError(shape.rolloff, ref("spectral_rolloff")) <= 1e-4);
@@ -146,13 +132,13 @@ private slots:
     }
 
     void realRecording() {
-        const Eigen::ArrayXXf S = stftMagnitude(load(kReference / "chords.wav").mono());
+        const Eigen::ArrayXXf S = stftMagnitude(load(referencePath("chords.wav")).mono());
         const SpectralShape shape = spectralShape(S, kSr);
         QVERIFY((shape.centroid >= 0.0f).all() && (shape.centroid <= kSr / 2).all());
         QVERIFY((shape.rolloff >= 0.0f).all() && (shape.rolloff <= kSr / 2).all());
         QVERIFY((shape.flatness >= 0.0f).all() && (shape.flatness <= 1.0f).all());
         auto ref = [&](const char* suffix) {
-            return readNpy(kReference / (std::string("chords.") + suffix + ".npy"));
+            return readReference(std::string("chords.") + suffix + ".npy");
         };
         QVERIFY(relativeError(shape.centroid, ref("spectral_centroid")) <= 1e-4);
         QVERIFY(relativeError(shape.bandwidth, ref("spectral_bandwidth")) <= 1e-4);

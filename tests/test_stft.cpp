@@ -2,6 +2,7 @@
 #include "core/audio.h"
 #include "core/npy.h"
 #include "core/stft.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
@@ -9,10 +10,9 @@
 #include <thread>
 
 using namespace featurescope;
+using namespace testsupport;
 
 namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
-
 /// A direct DFT of one centred, zero-padded, windowed frame: the definition the FFT must meet.
 Eigen::ArrayXf directFrameMagnitude(const Eigen::ArrayXf& y, const StftParams& p, Eigen::Index t) {
     const Eigen::ArrayXf window = hannWindow(p.windowLength(), p.n_fft);
@@ -28,16 +28,6 @@ Eigen::ArrayXf directFrameMagnitude(const Eigen::ArrayXf& y, const StftParams& p
         mag[k] = float(std::abs(sum));
     }
     return mag;
-}
-
-Eigen::ArrayXf noise(Eigen::Index n) {
-    Eigen::ArrayXf y(n);
-    uint32_t state = 12345;
-    for (Eigen::Index i = 0; i < n; ++i) {
-        state = state * 1664525u + 1013904223u;
-        y[i] = float(state >> 8) / float(1 << 24) - 0.5f;
-    }
-    return y;
 }
 
 void compareWithDirect(const Eigen::ArrayXf& y, const StftParams& p) {
@@ -57,8 +47,8 @@ class TestStft : public QObject {
     Q_OBJECT
 private slots:
     void shorterThanNfftMatchesLibrosa() {
-        const Eigen::ArrayXXf ref = readNpy(kReference / "tiny.stft_mag.npy");
-        const Eigen::ArrayXXf ours = stftMagnitude(load(kReference / "tiny.wav").mono());
+        const Eigen::ArrayXXf ref = readReference("tiny.stft_mag.npy");
+        const Eigen::ArrayXXf ours = stftMagnitude(load(referencePath("tiny.wav")).mono());
         QCOMPARE(ours.rows(), ref.rows());
         QCOMPARE(ours.cols(), ref.cols());
         QVERIFY((ours - ref).matrix().norm() <= 1e-4 * ref.matrix().norm());
@@ -81,23 +71,23 @@ private slots:
         QVERIFY(mag.col(0).maxCoeff() == 0.0f); // frames that don't reach the click are silent
     }
 
-    void oddNfft() { compareWithDirect(noise(6000), StftParams{1023, 256, 0, true}); }
+    void oddNfft() { compareWithDirect(whiteNoise(6000, 12345), StftParams{1023, 256, 0, true}); }
 
     void winLengthShorterThanNfft() {
-        compareWithDirect(noise(6000), StftParams{2048, 512, 1000, true});
-        compareWithDirect(noise(6000), StftParams{1024, 128, 401, true});
+        compareWithDirect(whiteNoise(6000, 12345), StftParams{2048, 512, 1000, true});
+        compareWithDirect(whiteNoise(6000, 12345), StftParams{1024, 128, 401, true});
     }
 
     void nonDefaultHops() {
         for (int hop : {1, 100, 333, 2048, 4096}) {
             StftParams p{2048, hop, 0, true};
-            QCOMPARE(stft(noise(7000), p).cols(), Eigen::Index(1 + 7000 / hop));
+            QCOMPARE(stft(whiteNoise(7000, 12345), p).cols(), Eigen::Index(1 + 7000 / hop));
         }
-        compareWithDirect(noise(7000), StftParams{512, 77, 0, false});
+        compareWithDirect(whiteNoise(7000, 12345), StftParams{512, 77, 0, false});
     }
 
     void istftInvertsStft() {
-        const Eigen::ArrayXf y = noise(30001);
+        const Eigen::ArrayXf y = whiteNoise(30001, 12345);
         for (StftParams p :
              {StftParams{}, StftParams{1024, 256, 0, true}, StftParams{2048, 512, 1500, true}}) {
             const Eigen::ArrayXf back = istft(stft(y, p), p, y.size());
@@ -107,7 +97,7 @@ private slots:
     }
 
     void concurrentTransformsAgree() {
-        const Eigen::ArrayXf y = noise(50000);
+        const Eigen::ArrayXf y = whiteNoise(50000, 12345);
         const Eigen::ArrayXXcf serial = stft(y);
         Eigen::ArrayXXcf a, b;
         std::thread ta([&] { a = stft(y); });
@@ -119,13 +109,13 @@ private slots:
     }
 
     void invalidParametersAreRefused() {
-        const Eigen::ArrayXf y = noise(4096);
+        const Eigen::ArrayXf y = whiteNoise(4096, 12345);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, stft(y, StftParams{0, 512, 0, true}));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, stft(y, StftParams{2048, -1, 0, true}));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, stft(y, StftParams{2048, 512, 4096, true}));
         // Uncentred and shorter than n_fft: no frame at all.
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 stft(noise(100), StftParams{2048, 512, 0, false}));
+                                 stft(whiteNoise(100, 12345), StftParams{2048, 512, 0, false}));
     }
 };
 

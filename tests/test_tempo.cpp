@@ -4,31 +4,14 @@
 #include "core/onset.h"
 #include "core/tempo.h"
 #include "core/tempogram.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
 #include <cmath>
 
 using namespace featurescope;
-
-namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
-
-Eigen::ArrayXf row(const Eigen::ArrayXXf& m) {
-    return m.row(0).transpose();
-}
-
-// A click track: a 10 ms decaying 1 kHz burst on every beat, 20 s long at `sr`.
-Eigen::ArrayXf clicks(double bpm, double sr = 22050.0, double seconds = 20.0) {
-    Eigen::ArrayXf y = Eigen::ArrayXf::Zero(Eigen::Index(seconds * sr));
-    const double period = 60.0 / bpm * sr;
-    for (double start = 0.25 * sr; start < double(y.size()); start += period)
-        for (int i = 0; i < int(0.01 * sr) && Eigen::Index(start) + i < y.size(); ++i)
-            y[Eigen::Index(start) + i] =
-                float(std::exp(-i / (0.002 * sr)) * std::sin(2.0 * M_PI * 1000.0 * i / sr));
-    return y;
-}
-} // namespace
+using namespace testsupport;
 
 class TestTempo : public QObject {
     Q_OBJECT
@@ -58,16 +41,12 @@ private slots:
         refused([](TempoParams& p) { p.sr = -22050; });
     }
 
-    void matchesLibrosaReference_data() {
-        QTest::addColumn<QString>("name");
-        QTest::newRow("chords") << "chords";
-        QTest::newRow("drums") << "drums";
-    }
+    void matchesLibrosaReference_data() { addReferenceInputRows(); }
     void matchesLibrosaReference() {
         QFETCH(QString, name);
         const std::string prefix = name.toStdString();
-        const Eigen::ArrayXf env = row(readNpy(kReference / (prefix + ".onset_strength_p.npy")));
-        const double ref = readNpy(kReference / (prefix + ".tempo_p.npy"))(0, 0);
+        const Eigen::ArrayXf env = readReferenceRow(prefix + ".onset_strength_p.npy");
+        const double ref = readReference(prefix + ".tempo_p.npy")(0, 0);
         const double ours = tempo(env);
         QVERIFY2(std::abs(ours - ref) <= 0.005 * ref,
                  qPrintable(QString("%1 vs %2").arg(ours).arg(ref)));
@@ -89,7 +68,7 @@ private slots:
         op.hop_length = hop;
         TempoParams tp;
         tp.hop_length = hop;
-        const double ours = tempo(onsetStrength(clicks(bpm), op), tp);
+        const double ours = tempo(onsetStrength(clickTrack(bpm), op), tp);
         QVERIFY2(std::abs(ours - bpm) <= 0.01 * bpm,
                  qPrintable(QString("%1 vs %2").arg(ours).arg(bpm)));
     }
@@ -97,7 +76,7 @@ private slots:
     void maxTempoExcludesFasterCandidates() {
         // Clicks at 150 BPM (17.2 frames per beat, nearest bin 152.0): with max_tempo 135 the
         // beat period is excluded and the two-beat period (76.0) is the best one left.
-        const Eigen::ArrayXf env = onsetStrength(clicks(150.0));
+        const Eigen::ArrayXf env = onsetStrength(clickTrack(150.0));
         const double free = tempo(env);
         QVERIFY2(std::abs(free - 150.0) <= 0.02 * 150.0, qPrintable(QString::number(free)));
         TempoParams p;
@@ -108,7 +87,7 @@ private slots:
     }
 
     void dynamicTempoFollowsTheClicks() {
-        const Eigen::ArrayXd per_frame = dynamicTempo(onsetStrength(clicks(100.0)));
+        const Eigen::ArrayXd per_frame = dynamicTempo(onsetStrength(clickTrack(100.0)));
         // Frames well inside the track see whole windows of clicks.
         for (Eigen::Index t = 300; t < 500; t += 50)
             QVERIFY2(std::abs(per_frame[t] - 100.0) <= 0.01 * 100.0,
@@ -117,7 +96,7 @@ private slots:
 
     void realRecording() {
         // drums.wav: a 120 BPM loop. At hop 512 the nearest tempo bins are 117.5 and 123.0.
-        const Audio audio = load(kReference / "drums.wav");
+        const Audio audio = load(referencePath("drums.wav"));
         const double bpm = tempo(onsetStrength(audio.mono()));
         QVERIFY2(std::abs(bpm - 120.0) <= 0.03 * 120.0, qPrintable(QString::number(bpm)));
     }

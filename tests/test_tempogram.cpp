@@ -3,6 +3,7 @@
 #include "core/npy.h"
 #include "core/onset.h"
 #include "core/tempogram.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
@@ -10,18 +11,9 @@
 #include <limits>
 
 using namespace featurescope;
+using namespace testsupport;
 
 namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
-
-double relativeError(const Eigen::ArrayXXf& ours, const Eigen::ArrayXXf& ref) {
-    return double((ours - ref).matrix().norm() / ref.matrix().norm());
-}
-
-Eigen::ArrayXf row(const Eigen::ArrayXXf& m) {
-    return m.row(0).transpose();
-}
-
 // The lag (>= 1) with the largest autocorrelation in column t.
 Eigen::Index peakLag(const Eigen::ArrayXXf& tg, Eigen::Index t) {
     Eigen::Index lag = 0;
@@ -68,16 +60,12 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tempogram(nan));
     }
 
-    void matchesLibrosaReference_data() {
-        QTest::addColumn<QString>("name");
-        QTest::newRow("chords") << "chords";
-        QTest::newRow("drums") << "drums";
-    }
+    void matchesLibrosaReference_data() { addReferenceInputRows(); }
     void matchesLibrosaReference() {
         QFETCH(QString, name);
         const std::string prefix = name.toStdString();
-        const Eigen::ArrayXf env = row(readNpy(kReference / (prefix + ".onset_strength_p.npy")));
-        const Eigen::ArrayXXf ref = readNpy(kReference / (prefix + ".tempogram_p.npy"));
+        const Eigen::ArrayXf env = readReferenceRow(prefix + ".onset_strength_p.npy");
+        const Eigen::ArrayXXf ref = readReference(prefix + ".tempogram_p.npy");
         const Eigen::ArrayXXf ours = tempogram(env);
         QCOMPARE(ours.rows(), ref.rows());
         QCOMPARE(ours.cols(), ref.cols());
@@ -118,7 +106,7 @@ private slots:
     }
 
     void meanIsTheTimeAverageOfTheMatrix() {
-        const Eigen::ArrayXf env = row(readNpy(kReference / "drums.onset_strength_p.npy"));
+        const Eigen::ArrayXf env = readReferenceRow("drums.onset_strength_p.npy");
         TempogramParams p;
         p.win_length = 344; // what tempo() uses at 22050 Hz, hop 512
         const Eigen::ArrayXd expected = tempogram(env, p).cast<double>().rowwise().mean();
@@ -130,7 +118,7 @@ private slots:
     }
 
     void otherNorms() {
-        const Eigen::ArrayXf env = row(readNpy(kReference / "drums.onset_strength_p.npy"));
+        const Eigen::ArrayXf env = readReferenceRow("drums.onset_strength_p.npy");
         TempogramParams p;
         p.norm = std::numeric_limits<double>::quiet_NaN();
         const Eigen::ArrayXXf raw = tempogram(env, p);
@@ -156,7 +144,7 @@ private slots:
 
     void realRecordingShowsTheBeatPeriod() {
         // drums.wav is a 120 BPM loop: 21.5 frames per beat at hop 512.
-        const Audio audio = load(kReference / "drums.wav");
+        const Audio audio = load(referencePath("drums.wav"));
         const Eigen::ArrayXXf tg = tempogram(onsetStrength(audio.mono()));
         QVERIFY(tg.allFinite());
         const Eigen::ArrayXd mean = tg.cast<double>().rowwise().mean();

@@ -4,22 +4,20 @@
 #include "core/npy.h"
 #include "core/stft.h"
 #include "core/tuning.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest>
 
 #include <cmath>
 
 using namespace featurescope;
+using namespace testsupport;
 
 namespace {
-const std::filesystem::path kReference = FEATURESCOPE_TEST_DATA "/reference";
 constexpr double kSr = 22050.0;
 
 Eigen::ArrayXf tone(double hz, double seconds = 2.0) {
-    Eigen::ArrayXf y(Eigen::Index(seconds * kSr));
-    for (Eigen::Index n = 0; n < y.size(); ++n)
-        y[n] = float(0.5 * std::sin(2.0 * M_PI * hz * double(n) / kSr));
-    return y;
+    return sineTone(hz, Eigen::Index(seconds * kSr), kSr);
 }
 
 /// The tuning estimate is the left edge of a histogram bin, so a true deviation d comes back
@@ -116,8 +114,8 @@ private slots:
         // with bins_per_octave = 12; one cent off already moves it by ~0.01 (> its 1e-3 bound).
         for (const char* name : {"chords", "drums"}) {
             const std::string prefix = std::string(name) + ".";
-            const Eigen::ArrayXXf S = readNpy(kReference / (prefix + "stft_mag.npy")).square();
-            const Eigen::ArrayXXf ref = readNpy(kReference / (prefix + "chroma_stft.npy"));
+            const Eigen::ArrayXXf S = readReference(prefix + "stft_mag.npy").square();
+            const Eigen::ArrayXXf ref = readReference(prefix + "chroma_stft.npy");
             ChromaStftParams params;
             params.tuning = estimateTuningFromSpectrogram(S, kSr);
             const float err = (chromaStftFromSpectrogram(S, kSr, params) - ref).abs().maxCoeff();
@@ -127,7 +125,7 @@ private slots:
     }
 
     void realRecordingFromSignalAndSpectrogramAgree() {
-        const Eigen::ArrayXf y = load(kReference / "chords.wav").mono();
+        const Eigen::ArrayXf y = load(referencePath("chords.wav")).mono();
         const double from_y = estimateTuning(y, kSr);
         QVERIFY(from_y >= -0.5 && from_y < 0.5);
         // estimate_tuning(y=y) is estimate_tuning(S=|stft(y)|) with the same defaults
