@@ -89,36 +89,66 @@ Eigen::Index forEachColumn(const Eigen::ArrayXf& onset_envelope, const Tempogram
 
     // Wiener-Khinchin, as librosa.autocorrelate does it: |rfft|^2 then irfft. For win 384 one
     // FFT round trip per frame is about 4x faster than the direct O(win^2) lag loop.
+    // Two frames per pair of complex transforms: Z = FFT(a + i b) gives |A|^2 and |B|^2
+    // (A[k] = (Z[k] + conj(Z[-k])) / 2, B[k] = (Z[k] - conj(Z[-k])) / 2i); both are real and
+    // even, so FFT(|A|^2 + i |B|^2) = size * IFFT(...) holds both autocorrelations, a's in the
+    // real part and b's in the imaginary part, unnormalised as an inverse real transform leaves
+    // them. FFTW's complex transforms are vectorised where its real ones are not.
     auto part = [&](int which, Eigen::Index begin, Eigen::Index end) {
-        RealFft fft(size);
-        std::vector<float> frame(static_cast<size_t>(size), 0.0f), acf(static_cast<size_t>(size));
-        std::vector<std::complex<float>> spectrum(static_cast<size_t>(fft.bins()));
+        ComplexFft fft(size);
+        std::vector<std::complex<float>> packed(static_cast<size_t>(size), {0.0f, 0.0f});
+        std::vector<std::complex<float>> spectrum(static_cast<size_t>(size));
+        std::vector<float> acf(static_cast<size_t>(2 * win));
         const float scale = 1.0f / float(size);
-        Eigen::Map<Eigen::ArrayXf> head(frame.data(), win), column(acf.data(), win);
-        Eigen::Map<Eigen::ArrayXcf> bins(spectrum.data(), fft.bins());
-        for (Eigen::Index t = begin; t < end; ++t) {
-            if ((t - begin) % 512 == 0) throwIfCancelled();
-            head = padded.segment(t, win) * window;
-            fft.forward(frame.data(), spectrum.data());
-            // |X|^2 as re^2 + im^2 (libstdc++'s std::norm squares a hypot, several times slower).
-            bins = bins.abs2().cast<std::complex<float>>();
-            fft.inverse(spectrum.data(), acf.data());
-            // The 1 / size of the inverse FFT cancels in every norm but the count of non-zeros;
-            // for the others it only matters in the "too small to normalise" test.
+        float* lanes = reinterpret_cast<float*>(packed.data());
+        const float* z = reinterpret_cast<const float*>(spectrum.data());
+        // Normalises one autocorrelation (the 1 / size of the inverse FFT cancels in every norm
+        // but the count of non-zeros; for the others it only matters in the "too small to
+        // normalise" test) and hands it on.
+        auto finish = [&](Eigen::Index t, float* r) {
+            Eigen::Map<Eigen::ArrayXf> column(r, win);
             if (std::isnan(params.norm) || params.norm == 0) {
                 column *= scale;
                 if (params.norm == 0) {
-                    const float length = columnNorm(acf.data(), win, 0.0);
+                    const float length = columnNorm(r, win, 0.0);
                     if (length >= tiny) column /= length;
                 }
             } else {
-                const float length = columnNorm(acf.data(), win, params.norm);
+                const float length = columnNorm(r, win, params.norm);
                 if (length * scale >= tiny)
                     column /= length;
                 else
                     column *= scale;
             }
             sink(which, t, column);
+        };
+        for (Eigen::Index t = begin; t < end; t += 2) {
+            if ((t - begin) % 512 == 0) throwIfCancelled();
+            const bool pair = t + 1 < end;
+            const float* fa = padded.data() + t;
+            for (int i = 0; i < win; ++i) {
+                lanes[2 * i] = fa[i] * window[i];
+                lanes[2 * i + 1] = pair ? fa[i + 1] * window[i] : 0.0f;
+            }
+            fft.forward(packed.data(), spectrum.data());
+            // |A|^2 and |B|^2 as sums of squares (libstdc++'s std::norm squares a hypot).
+            for (int k = 0; k < size; ++k) {
+                const int m = k == 0 ? 0 : size - k; // the bin of conj(Z[-k])
+                const float zr = z[2 * k], zi = z[2 * k + 1];
+                const float wr = z[2 * m], wi = z[2 * m + 1];
+                const float ar = 0.5f * (zr + wr), ai = 0.5f * (zi - wi);
+                const float br = 0.5f * (zi + wi), bi = 0.5f * (zr - wr);
+                packed[size_t(k)] = {ar * ar + ai * ai, br * br + bi * bi};
+            }
+            fft.forward(packed.data(), spectrum.data());
+            for (int j = 0; j < win; ++j) {
+                acf[size_t(j)] = z[2 * j];
+                acf[size_t(win + j)] = z[2 * j + 1];
+            }
+            finish(t, acf.data());
+            if (pair) finish(t + 1, acf.data() + win);
+            // The next frames' zero tail: the power spectra overwrote it.
+            std::fill(packed.begin() + win, packed.end(), std::complex<float>(0.0f, 0.0f));
         }
     };
 
