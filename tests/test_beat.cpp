@@ -26,11 +26,8 @@ private slots:
 
     void invalidParametersAreRefused() {
         const Eigen::ArrayXf env = Eigen::ArrayXf::Ones(100);
-        auto refused = [&](auto change) {
-            BeatTrackParams p;
-            change(p);
-            QVERIFY_THROWS_EXCEPTION(std::invalid_argument, beatTrack(env, p));
-        };
+        const auto refused =
+            paramRefusal<BeatTrackParams>([&](const BeatTrackParams& p) { beatTrack(env, p); });
         refused([](BeatTrackParams& p) { p.tightness = 0; });
         refused([](BeatTrackParams& p) { p.bpm = -120.0; });
         refused([](BeatTrackParams& p) { p.start_bpm = 0; });

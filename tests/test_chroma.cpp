@@ -41,11 +41,8 @@ private slots:
 
     void invalidParametersAreRefused() {
         const Eigen::ArrayXXf S = Eigen::ArrayXXf::Ones(1025, 4);
-        auto refused = [&](auto change) {
-            ChromaStftParams p;
-            change(p);
-            QVERIFY_THROWS_EXCEPTION(std::invalid_argument, chromaStftFromSpectrogram(S, kSr, p));
-        };
+        const auto refused = paramRefusal<ChromaStftParams>(
+            [&](const ChromaStftParams& p) { chromaStftFromSpectrogram(S, kSr, p); });
         refused([](ChromaStftParams& p) { p.n_chroma = 0; });
         refused([](ChromaStftParams& p) { p.norm = -1.0; });
         refused([](ChromaStftParams& p) { p.octwidth = 0.0; });

@@ -35,11 +35,8 @@ private slots:
 
     void invalidParametersAreRefused() {
         const Eigen::ArrayXf y = Eigen::ArrayXf::Ones(4096);
-        auto refused = [&](auto change) {
-            OnsetStrengthParams p;
-            change(p);
-            QVERIFY_THROWS_EXCEPTION(std::invalid_argument, onsetStrength(y, p));
-        };
+        const auto refused = paramRefusal<OnsetStrengthParams>(
+            [&](const OnsetStrengthParams& p) { onsetStrength(y, p); });
         refused([](OnsetStrengthParams& p) { p.lag = 0; });
         refused([](OnsetStrengthParams& p) { p.max_size = 0; });
         refused([](OnsetStrengthParams& p) { p.hop_length = 0; });

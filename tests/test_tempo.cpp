@@ -27,11 +27,8 @@ private slots:
 
     void invalidParametersAreRefused() {
         const Eigen::ArrayXf env = Eigen::ArrayXf::Ones(100);
-        auto refused = [&](auto change) {
-            TempoParams p;
-            change(p);
-            QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tempo(env, p));
-        };
+        const auto refused =
+            paramRefusal<TempoParams>([&](const TempoParams& p) { tempo(env, p); });
         refused([](TempoParams& p) { p.start_bpm = 0; });
         refused([](TempoParams& p) { p.std_bpm = -1; });
         refused([](TempoParams& p) { p.ac_size = 0; });

@@ -44,11 +44,8 @@ private slots:
 
     void invalidParametersAreRefused() {
         const Eigen::ArrayXf y = tone(440.0, 0.5);
-        auto refused = [&](auto change) {
-            TuningParams p;
-            change(p);
-            QVERIFY_THROWS_EXCEPTION(std::invalid_argument, estimateTuning(y, kSr, p));
-        };
+        const auto refused =
+            paramRefusal<TuningParams>([&](const TuningParams& p) { estimateTuning(y, kSr, p); });
         refused([](TuningParams& p) { p.resolution = 0.0; });
         refused([](TuningParams& p) { p.resolution = 1.0; });
         refused([](TuningParams& p) { p.bins_per_octave = 0; });

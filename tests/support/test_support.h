@@ -122,6 +122,17 @@ template <typename F> void expectRefusal(F&& call, const char* rule) {
     }
 }
 
+/// A checker for one parameter rule at a time: the returned refused(change) starts from
+/// default-constructed Params, applies change(p) and expects call(p) to throw
+/// std::invalid_argument.
+template <typename Params, typename Call> auto paramRefusal(Call call) {
+    return [call](auto change) {
+        Params p;
+        change(p);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, call(p));
+    };
+}
+
 /// The data rows "chords" and "drums" in a QString column "name": the two inputs every
 /// family has reference outputs for.
 inline void addReferenceInputRows() {
