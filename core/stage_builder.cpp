@@ -8,6 +8,9 @@
 #include "core/mel.h"
 
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
 
 namespace featurescope::stages {
 
@@ -52,16 +55,32 @@ Matrix amplitudeToDbByBlocks(const Matrix& S, bool ref_max, std::optional<double
 } // namespace
 
 Matrix melOfMagnitude(const Matrix& magnitude, double sr, const MelParams& params) {
+    // The bank is the same for every track of a batch: built once per set of parameters.
+    // n_fft = 2 * (bins - 1), as melspectrogram infers it.
+    const int n_fft = int(2 * (magnitude.rows() - 1));
+    static std::mutex mutex;
+    static std::map<std::string, std::shared_ptr<const MelFilterBank>> banks;
+    const std::string key = g17(sr) + " " + std::to_string(n_fft) + " " +
+                            std::to_string(params.n_mels) + " " + g17(params.fmin) + " " +
+                            (params.fmax ? g17(*params.fmax) : "none") + " " +
+                            std::to_string(params.htk) + " " + std::to_string(int(params.norm));
+    std::shared_ptr<const MelFilterBank> bank;
+    {
+        const std::lock_guard lock(mutex);
+        auto& slot = banks[key];
+        if (!slot) slot = std::make_shared<const MelFilterBank>(melFilterBank(sr, n_fft, params));
+        bank = slot;
+    }
     // A frame's mel bands depend on that frame alone, so blocks give the same numbers as the
     // whole; |S|^2 never exists as a whole matrix.
     constexpr Eigen::Index kBlock = 1024;
-    if (magnitude.cols() <= kBlock) return melSpectrogram(magnitude.square().eval(), sr, params);
-    Matrix out(params.n_mels, magnitude.cols());
+    Matrix out(bank->nMels(), magnitude.cols());
+    Matrix power;
     for (Eigen::Index t = 0; t < magnitude.cols(); t += kBlock) {
         throwIfCancelled();
         const Eigen::Index n = std::min<Eigen::Index>(kBlock, magnitude.cols() - t);
-        out.middleCols(t, n) =
-            melSpectrogram(magnitude.middleCols(t, n).square().eval(), sr, params);
+        power = magnitude.middleCols(t, n).square();
+        out.middleCols(t, n) = applyMelFilterBank(*bank, power);
     }
     return out;
 }
