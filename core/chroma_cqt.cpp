@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace featurescope {
 
@@ -83,10 +84,20 @@ void ChromaCqtParams::validate() const {
 
 Eigen::ArrayXXf chromaCqtFromCqt(const Eigen::ArrayXXf& C, const ChromaCqtParams& params) {
     params.validate();
-    const Eigen::MatrixXf map = cqToChroma(int(C.rows()), params.bins_per_octave, params.n_chroma,
-                                           params.fmin.value_or(kNoteC1))
-                                    .matrix();
-    Eigen::ArrayXXf chroma = (map * C.matrix()).array();
+    const Eigen::ArrayXXf map = cqToChroma(int(C.rows()), params.bins_per_octave, params.n_chroma,
+                                           params.fmin.value_or(kNoteC1));
+    // Each CQ bin belongs to exactly one chroma class, so map.dot(C) is a sum of each class's
+    // bins: a pass over C instead of a dense product with a matrix that is mostly zeros.
+    std::vector<Eigen::Index> class_of(size_t(map.cols()));
+    for (Eigen::Index j = 0; j < map.cols(); ++j)
+        map.col(j).maxCoeff(&class_of[size_t(j)]);
+    Eigen::ArrayXXf chroma = Eigen::ArrayXXf::Zero(map.rows(), C.cols());
+    for (Eigen::Index t = 0; t < C.cols(); ++t) {
+        const float* in = C.col(t).data();
+        float* out = chroma.col(t).data();
+        for (Eigen::Index j = 0; j < C.rows(); ++j)
+            out[class_of[size_t(j)]] += in[j];
+    }
     chroma = (chroma < float(params.threshold)).select(0.0f, chroma);
     normalizeColumns(chroma, params.norm);
     return chroma;
