@@ -14,6 +14,10 @@
 #include <thread>
 #include <vector>
 
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
+
 namespace featurescope {
 
 void PiptrackParams::validate() const {
@@ -144,6 +148,21 @@ struct Candidates {
     }
 };
 
+/// out = sqrt(re^2 + im^2) in float32, as magnitude() computes it: the same products and sum,
+/// and a correctly rounded square root (SSE's sqrtps, four lanes at a time; Eigen's vectorised
+/// float sqrt is an rsqrt approximation that can differ in the last bit).
+void magnitudes(const float* re, const float* im, float* out, Eigen::Index count) {
+    Eigen::Index i = 0;
+#if defined(__SSE__)
+    for (; i + 4 <= count; i += 4) {
+        const __m128 a = _mm_loadu_ps(re + i), b = _mm_loadu_ps(im + i);
+        _mm_storeu_ps(out + i, _mm_sqrt_ps(_mm_add_ps(_mm_mul_ps(a, a), _mm_mul_ps(b, b))));
+    }
+#endif
+    for (; i < count; ++i)
+        out[i] = std::sqrt(re[i] * re[i] + im[i] * im[i]);
+}
+
 /// stft's window: the periodic Hann window in float64, centred in n_fft (librosa's
 /// get_window('hann') then pad_center), the same values stft() multiplies in.
 Eigen::ArrayXd stftWindow(int win_length, int n_fft) {
@@ -203,8 +222,7 @@ Candidates candidatesOfSignal(const Eigen::ArrayXf& y, double sr, const Piptrack
                     re[k] = float(spectrum[k].real());
                     im[k] = float(spectrum[k].imag());
                 }
-                // Vectorised; the same float32 products, sum and correctly rounded sqrt.
-                mag = (re.square() + im.square()).sqrt();
+                magnitudes(re.data(), im.data(), mag.data(), bins);
                 forEachPeakOfFrame(
                     mag.data(), bins, band, sr, n_fft, p,
                     [&](Eigen::Index, float pitch, float m) { found.add(pitch, m); });
