@@ -1,54 +1,26 @@
 #include "core/hpss.h"
 
 #include "core/median_filter.h"
+#include "core/parallel.h"
 
 #include "core/cancellation.h"
 
 #include <algorithm>
 #include <cmath>
 #include <complex>
-#include <exception>
 #include <future>
 #include <limits>
-#include <mutex>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace featurescope {
 
 namespace {
 
-// Runs body(begin, end) over the columns [0, count), one contiguous chunk per thread, with at
-// least kMinColumns columns per thread so that a short clip does not pay for idle threads.
+// The fewest columns a thread is given (parallelChunks), so that a short clip does not pay for
+// idle threads.
 constexpr Eigen::Index kMinColumns = 64;
-template <typename Body> void parallelColumns(Eigen::Index count, const Body& body) {
-    const Eigen::Index threads =
-        std::clamp<Eigen::Index>(Eigen::Index(std::thread::hardware_concurrency()), 1,
-                                 std::max<Eigen::Index>(count / kMinColumns, 1));
-    // The spawned threads check the caller's stop token too; an exception (a cancellation) in
-    // one of them is carried back and rethrown here once all have ended.
-    const std::stop_token stop = currentStopToken();
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    const auto guarded = [&](Eigen::Index begin, Eigen::Index end) {
-        const CancellationScope scope(stop);
-        try {
-            body(begin, end);
-        } catch (...) {
-            const std::lock_guard lock(error_mutex);
-            if (!error) error = std::current_exception();
-        }
-    };
-    std::vector<std::thread> workers;
-    for (Eigen::Index k = 1; k < threads; ++k)
-        workers.emplace_back(guarded, count * k / threads, count * (k + 1) / threads);
-    guarded(Eigen::Index(0), count / threads);
-    for (auto& worker : workers)
-        worker.join();
-    if (error) std::rethrow_exception(error);
-}
 
 // One entry of librosa.util.softmask, in float32 as numpy evaluates it.
 struct Softmask {
@@ -189,7 +161,7 @@ HarmonicPercussive<Eigen::ArrayXXf> hpssMasks(const Eigen::ArrayXXf& S, const Hp
                                               Eigen::ArrayXXf(S.rows(), S.cols())};
     const auto median = medians(S, params);
     const MaskRule rule(params);
-    parallelColumns(S.cols(), [&](Eigen::Index begin, Eigen::Index end) {
+    parallelChunks(S.cols(), kMinColumns, [&](Eigen::Index begin, Eigen::Index end) {
         Eigen::ArrayXf scratch[2];
         for (Eigen::Index t = begin; t < end; ++t) {
             if (t % 64 == 0) throwIfCancelled();
@@ -211,7 +183,7 @@ HarmonicPercussive<ComplexSpectrogram> hpss(const ComplexSpectrogram& S, const H
     params.validate();
     const Eigen::Index rows = S.rows();
     Eigen::ArrayXXf magnitude(rows, S.cols());
-    parallelColumns(S.cols(), [&](Eigen::Index begin, Eigen::Index end) {
+    parallelChunks(S.cols(), kMinColumns, [&](Eigen::Index begin, Eigen::Index end) {
         // |S| as numpy's abs (hypotf): the square root of the sum of squares in double.
         const float* s = reinterpret_cast<const float*>(S.data()) + 2 * begin * rows;
         float* mag = magnitude.data() + begin * rows;
@@ -225,7 +197,7 @@ HarmonicPercussive<ComplexSpectrogram> hpss(const ComplexSpectrogram& S, const H
     const MaskRule rule(params);
     HarmonicPercussive<ComplexSpectrogram> parts{ComplexSpectrogram(rows, S.cols()),
                                                  ComplexSpectrogram(rows, S.cols())};
-    parallelColumns(S.cols(), [&](Eigen::Index begin, Eigen::Index end) {
+    parallelChunks(S.cols(), kMinColumns, [&](Eigen::Index begin, Eigen::Index end) {
         Eigen::ArrayXf mask_h(rows), mask_p(rows);
         Eigen::ArrayXf scratch[2];
         for (Eigen::Index t = begin; t < end; ++t) {

@@ -1,15 +1,13 @@
 #include "core/median_filter.h"
 
 #include "core/cancellation.h"
+#include "core/parallel.h"
 
 #include <algorithm>
 #include <cstring>
-#include <exception>
 #include <limits>
-#include <mutex>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #if defined(__SSE2__) || defined(__x86_64__)
@@ -27,36 +25,6 @@ Eigen::Index reflectIndex(Eigen::Index j, Eigen::Index n) {
     Eigen::Index m = j % period;
     if (m < 0) m += period;
     return m < n ? m : period - 1 - m;
-}
-
-// Runs body(begin, end) over [0, count) split into contiguous chunks, one per thread, each of
-// at least `min_chunk` items so that small inputs do not pay for idle threads.
-template <typename Body>
-void parallelChunks(Eigen::Index count, Eigen::Index min_chunk, const Body& body) {
-    const Eigen::Index threads =
-        std::clamp<Eigen::Index>(Eigen::Index(std::thread::hardware_concurrency()), 1,
-                                 std::max<Eigen::Index>(count / min_chunk, 1));
-    // The spawned threads check the caller's stop token too; an exception (a cancellation) in
-    // one of them is carried back and rethrown here once all have ended.
-    const std::stop_token stop = currentStopToken();
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    const auto guarded = [&](Eigen::Index begin, Eigen::Index end) {
-        const CancellationScope scope(stop);
-        try {
-            body(begin, end);
-        } catch (...) {
-            const std::lock_guard lock(error_mutex);
-            if (!error) error = std::current_exception();
-        }
-    };
-    std::vector<std::thread> workers;
-    for (Eigen::Index k = 1; k < threads; ++k)
-        workers.emplace_back(guarded, count * k / threads, count * (k + 1) / threads);
-    guarded(Eigen::Index(0), count / threads);
-    for (auto& worker : workers)
-        worker.join();
-    if (error) std::rethrow_exception(error);
 }
 
 // Eight lines are filtered at once, one per vector lane, so that the sorted-window update is
