@@ -28,6 +28,10 @@
         <translation>화면 그림 (PNG)</translation>
     </message>
     <message>
+        <source>Vector picture of each view (PDF)</source>
+        <translation>보기마다 벡터 그림 (PDF)</translation>
+    </message>
+    <message>
         <source>Matrices for a CNN (.npy, float32, librosa orientation)</source>
         <translation>CNN용 행렬 (.npy, float32, librosa 방향)</translation>
     </message>

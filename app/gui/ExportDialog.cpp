@@ -36,6 +36,8 @@ ExportDialog::ExportDialog(const QString& folder, QWidget* parent)
     for (QCheckBox* box : {frames_, summary_, picture_})
         box->setChecked(true);
 
+    vector_ = new QCheckBox(tr("Vector picture of each view (PDF)"), this);
+
     auto* npyGroup =
         new QGroupBox(tr("Matrices for a CNN (.npy, float32, librosa orientation)"), this);
     auto* grid = new QGridLayout(npyGroup);
@@ -58,6 +60,7 @@ ExportDialog::ExportDialog(const QString& folder, QWidget* parent)
     layout->addWidget(frames_);
     layout->addWidget(summary_);
     layout->addWidget(picture_);
+    layout->addWidget(vector_);
     layout->addWidget(npyGroup);
     layout->addWidget(buttons);
 }
@@ -74,6 +77,7 @@ ExportChoice ExportDialog::choice() const {
     c.frames = frames_->isChecked();
     c.summary = summary_->isChecked();
     c.picture = picture_->isChecked();
+    c.vector = vector_->isChecked();
     for (QCheckBox* box : npy_)
         if (box->isChecked()) c.npy.append(box->text());
     return c;

@@ -17,6 +17,9 @@ struct ExportChoice {
     bool summary = true; ///< <stem>.summary.csv: the one-row summary of the crop
     QStringList npy;     ///< <stem>.<name>.npy for names of core's kNpyOutputs
     bool picture = true; ///< <stem>.png: the views as on screen
+    /// <stem>.<view>.pdf per shown view: vector axes and curves (spectrograms as images), for a
+    /// paper. SVG would need Qt SVG, which this build does not have.
+    bool vector = false;
 };
 
 class ExportDialog : public QDialog {
@@ -26,6 +29,7 @@ public:
     ExportChoice choice() const;
 
     QLineEdit* folderField() const { return folder_; }
+    QCheckBox* vectorBox() const { return vector_; }
     /// The check box of .npy output `name` ("mel", "cqt", ...), or null.
     QCheckBox* npyBox(const QString& name) const;
 
@@ -34,6 +38,7 @@ private:
     QCheckBox* frames_ = nullptr;
     QCheckBox* summary_ = nullptr;
     QCheckBox* picture_ = nullptr;
+    QCheckBox* vector_ = nullptr;
     QList<QCheckBox*> npy_;
 };
 

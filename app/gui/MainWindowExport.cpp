@@ -67,6 +67,17 @@ void MainWindow::writeExports(const ExportChoice& choice) {
             return;
         }
     }
+    if (choice.vector) {
+        for (ViewKind kind : views_->allKinds()) {
+            if (!views_->isViewVisible(kind)) continue;
+            const QString pdf = stem + QLatin1Char('.') + ViewStack::key(kind) + ".pdf";
+            if (!views_->view(kind)->savePdf(pdf)) {
+                emit exportFailed(tr("Cannot write %1").arg(pdf));
+                return;
+            }
+            files.append(pdf);
+        }
+    }
     TrackExports exports;
     exports.frames = choice.frames;
     for (const QString& name : choice.npy)

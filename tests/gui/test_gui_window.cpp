@@ -205,16 +205,21 @@ void TestGuiWindow::exportWritesTheCropThroughCoresWriters() {
     QVERIFY(dialog);
     dialog->folderField()->setText(out.path());
     dialog->npyBox(QStringLiteral("cqt"))->setChecked(true);
+    dialog->vectorBox()->setChecked(true);
     QSignalSpy finished(window_, &MainWindow::exportFinished);
     dialog->accept();
     QVERIFY(finished.wait(120000));
     const QStringList files = finished.first().at(0).toStringList();
     const QString stem = QDir(out.path()).filePath(QFileInfo(testTrack()).completeBaseName());
     for (const char* suffix :
-         {".frames.csv", ".summary.csv", ".mel_db.npy", ".cqt.npy", ".png", ".json"}) {
+         {".frames.csv", ".summary.csv", ".mel_db.npy", ".cqt.npy", ".png", ".json", ".stft.pdf"}) {
         QVERIFY2(files.contains(stem + suffix), suffix);
         QVERIFY2(QFileInfo(stem + suffix).size() > 0, suffix);
     }
+
+    QFile pdf(stem + ".stft.pdf");
+    QVERIFY(pdf.open(QIODevice::ReadOnly));
+    QVERIFY(pdf.read(5) == "%PDF-");
 
     // The analysis's crop is now the on-screen crop, and the files describe exactly it.
     const auto analysis = window_->analysis();
