@@ -28,8 +28,8 @@
         <translation>화면 그림 (PNG)</translation>
     </message>
     <message>
-        <source>Vector picture of each view (PDF)</source>
-        <translation>보기마다 벡터 그림 (PDF)</translation>
+        <source>Vector picture of each view (SVG and PDF)</source>
+        <translation>보기마다 벡터 그림 (SVG와 PDF)</translation>
     </message>
     <message>
         <source>Matrices for a CNN (.npy, float32, librosa orientation)</source>

@@ -36,7 +36,7 @@ ExportDialog::ExportDialog(const QString& folder, QWidget* parent)
     for (QCheckBox* box : {frames_, summary_, picture_})
         box->setChecked(true);
 
-    vector_ = new QCheckBox(tr("Vector picture of each view (PDF)"), this);
+    vector_ = new QCheckBox(tr("Vector picture of each view (SVG and PDF)"), this);
 
     auto* npyGroup =
         new QGroupBox(tr("Matrices for a CNN (.npy, float32, librosa orientation)"), this);

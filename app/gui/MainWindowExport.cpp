@@ -12,6 +12,7 @@
 #include <QProgressBar>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QSvgGenerator>
 
 namespace featurescope {
 
@@ -48,6 +49,22 @@ void MainWindow::exportCrop(const ExportChoice& choice) {
     runner_->start(QString::fromStdString(analysis_->path().string()), settings_, analysis_);
 }
 
+namespace {
+/// One view as SVG: QCustomPlot draws itself onto any QPaintDevice, so its axes, curves and
+/// labels stay vectors (a spectrogram stays the image it is on screen).
+bool saveSvg(QCustomPlot* plot, const QString& path) {
+    QSvgGenerator svg;
+    svg.setFileName(path);
+    svg.setSize(plot->size());
+    svg.setViewBox(QRect(QPoint(0, 0), plot->size()));
+    svg.setTitle(QFileInfo(path).completeBaseName());
+    QCPPainter painter;
+    if (!painter.begin(&svg)) return false;
+    plot->toPainter(&painter, plot->width(), plot->height());
+    return painter.end();
+}
+} // namespace
+
 void MainWindow::writeExports(const ExportChoice& choice) {
     const QFileInfo track(QString::fromStdString(analysis_->path().string()));
     const QDir dir(choice.folder);
@@ -70,12 +87,16 @@ void MainWindow::writeExports(const ExportChoice& choice) {
     if (choice.vector) {
         for (ViewKind kind : views_->allKinds()) {
             if (!views_->isViewVisible(kind)) continue;
-            const QString pdf = stem + QLatin1Char('.') + ViewStack::key(kind) + ".pdf";
-            if (!views_->view(kind)->savePdf(pdf)) {
-                emit exportFailed(tr("Cannot write %1").arg(pdf));
-                return;
+            const QString base = stem + QLatin1Char('.') + ViewStack::key(kind);
+            for (const QString& file : {base + ".svg", base + ".pdf"}) {
+                const bool saved = file.endsWith(".svg") ? saveSvg(views_->view(kind), file)
+                                                         : views_->view(kind)->savePdf(file);
+                if (!saved) {
+                    emit exportFailed(tr("Cannot write %1").arg(file));
+                    return;
+                }
+                files.append(file);
             }
-            files.append(pdf);
         }
     }
     TrackExports exports;

@@ -211,8 +211,8 @@ void TestGuiWindow::exportWritesTheCropThroughCoresWriters() {
     QVERIFY(finished.wait(120000));
     const QStringList files = finished.first().at(0).toStringList();
     const QString stem = QDir(out.path()).filePath(QFileInfo(testTrack()).completeBaseName());
-    for (const char* suffix :
-         {".frames.csv", ".summary.csv", ".mel_db.npy", ".cqt.npy", ".png", ".json", ".stft.pdf"}) {
+    for (const char* suffix : {".frames.csv", ".summary.csv", ".mel_db.npy", ".cqt.npy", ".png",
+                               ".json", ".stft.pdf", ".stft.svg"}) {
         QVERIFY2(files.contains(stem + suffix), suffix);
         QVERIFY2(QFileInfo(stem + suffix).size() > 0, suffix);
     }
@@ -220,6 +220,11 @@ void TestGuiWindow::exportWritesTheCropThroughCoresWriters() {
     QFile pdf(stem + ".stft.pdf");
     QVERIFY(pdf.open(QIODevice::ReadOnly));
     QVERIFY(pdf.read(5) == "%PDF-");
+    QFile svg(stem + ".stft.svg");
+    QVERIFY(svg.open(QIODevice::ReadOnly));
+    const QByteArray svgText = svg.readAll();
+    QVERIFY(svgText.contains("<svg"));
+    QVERIFY(svgText.contains("Frequency")); // the axis label is text, not pixels
 
     // The analysis's crop is now the on-screen crop, and the files describe exactly it.
     const auto analysis = window_->analysis();
