@@ -69,7 +69,8 @@ Eigen::ArrayXXf readNpy(const std::filesystem::path& path) {
     } else if (h.descr == "<f8") {
         std::vector<double> wide(count);
         in.read(reinterpret_cast<char*>(wide.data()), std::streamsize(count * 8));
-        for (size_t i = 0; i < count; ++i) values[i] = float(wide[i]);
+        for (size_t i = 0; i < count; ++i)
+            values[i] = float(wide[i]);
     } else {
         throw NpyError(path.string() + ": unsupported dtype " + h.descr);
     }
@@ -77,8 +78,8 @@ Eigen::ArrayXXf readNpy(const std::filesystem::path& path) {
     Eigen::ArrayXXf out(rows, cols);
     for (Eigen::Index r = 0; r < rows; ++r)
         for (Eigen::Index c = 0; c < cols; ++c)
-            out(r, c) = h.fortran_order ? values[size_t(c * rows + r)]
-                                        : values[size_t(r * cols + c)];
+            out(r, c) =
+                h.fortran_order ? values[size_t(c * rows + r)] : values[size_t(r * cols + c)];
     return out;
 }
 
