@@ -43,17 +43,27 @@ void AnalysisRunner::cancel() {
     emit analysisCancelled();
 }
 
-void AnalysisRunner::deliver(std::uint64_t generation, std::function<void()> emitSignal) {
+void AnalysisRunner::deliver(std::uint64_t generation, std::function<void()> emitSignal,
+                             bool last) {
     // Runs on the GUI thread: a result of an older request is dropped.
     QMetaObject::invokeMethod(
         this,
-        [this, generation, emitSignal = std::move(emitSignal)] {
+        [this, generation, last, emitSignal = std::move(emitSignal)] {
             if (generation != generation_) return;
-            running_ = false;
+            if (last) running_ = false;
             emitSignal();
         },
         Qt::QueuedConnection);
 }
+
+namespace {
+/// What a new track shows first: decode, STFT and its dB image, nothing else.
+AnalysisSettings previewSettings(AnalysisSettings settings) {
+    settings.features = FeatureSelection::none();
+    settings.features.views = true;
+    return settings;
+}
+} // namespace
 
 void AnalysisRunner::work(std::stop_token quit) {
     while (!quit.stop_requested()) {
@@ -76,9 +86,20 @@ void AnalysisRunner::work(std::stop_token quit) {
                 Qt::QueuedConnection);
         };
         try {
-            std::shared_ptr<const Analysis> result =
-                runAnalysis(request.path.toStdString(), request.settings, progress, request.stop,
-                            request.previous);
+            std::shared_ptr<const Analysis> previous = request.previous;
+            if (!previous) {
+                // A new track: draw its spectrogram as soon as it exists (a few hundred ms for
+                // a 3-minute mp3) instead of after every feature; the full run reuses it.
+                previous = runAnalysis(request.path.toStdString(),
+                                       previewSettings(request.settings), {}, request.stop);
+                std::shared_ptr<const DisplayLayers> layers = makeDisplayLayers(*previous);
+                if (request.stop.stop_requested()) continue;
+                deliver(
+                    generation,
+                    [this, previous, layers] { emit analysisPreviewed(previous, layers); }, false);
+            }
+            std::shared_ptr<const Analysis> result = runAnalysis(
+                request.path.toStdString(), request.settings, progress, request.stop, previous);
             std::shared_ptr<const DisplayLayers> layers = makeDisplayLayers(*result);
             if (request.stop.stop_requested()) continue;
             deliver(generation, [this, result, layers] { emit analysisFinished(result, layers); });

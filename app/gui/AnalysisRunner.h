@@ -40,6 +40,11 @@ public:
 signals:
     /// A stage finished: `fraction` in [0, 1] of the run done, `stage` its name ("stft", "mel").
     void progressed(double fraction, const QString& stage);
+    /// A newly opened track's waveform and STFT are ready: the first stages of the newest
+    /// request, so the window can draw them at once; analysisFinished follows with the rest,
+    /// reusing these stages.
+    void analysisPreviewed(std::shared_ptr<const featurescope::Analysis> preview,
+                           std::shared_ptr<const featurescope::DisplayLayers> layers);
     /// The newest request finished; `analysis` is immutable and may be shared freely.
     /// `layers` holds the dB images of the HPSS layers, made on the worker too.
     void analysisFinished(std::shared_ptr<const featurescope::Analysis> analysis,
@@ -59,7 +64,8 @@ private:
     };
 
     void work(std::stop_token quit);
-    void deliver(std::uint64_t generation, std::function<void()> emitSignal);
+    /// Emits on the GUI thread unless a newer request came; `last` ends the request.
+    void deliver(std::uint64_t generation, std::function<void()> emitSignal, bool last = true);
 
     std::mutex mutex_;
     std::condition_variable_any wake_;

@@ -18,9 +18,13 @@ namespace featurescope {
 int benchmarkOpen(MainWindow& window, const QString& file) {
     QElapsedTimer clock;
     int code = 1;
-    QObject::connect(&window, &MainWindow::analysisShown, &window, [&] {
+    QObject::connect(&window, &MainWindow::previewShown, &window, [&] {
         window.replotAll(); // the spectrogram is on screen once this returns
         std::printf("open_to_first_spectrogram_ms %.1f\n", clock.nsecsElapsed() / 1e6);
+    });
+    QObject::connect(&window, &MainWindow::analysisShown, &window, [&] {
+        window.replotAll();
+        std::printf("open_to_every_view_ms %.1f\n", clock.nsecsElapsed() / 1e6);
         code = 0;
         QApplication::quit();
     });

@@ -53,6 +53,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(views_, &ViewStack::pointerLeft, readout_, &QLabel::clear);
     connect(cancel_, &QToolButton::clicked, runner_, &AnalysisRunner::cancel);
     connect(runner_, &AnalysisRunner::progressed, this, &MainWindow::showProgress);
+    connect(runner_, &AnalysisRunner::analysisPreviewed, this, &MainWindow::showPreview);
     connect(runner_, &AnalysisRunner::analysisFinished, this, &MainWindow::showAnalysis);
     connect(runner_, &AnalysisRunner::analysisFailed, this, &MainWindow::showFailure);
     connect(runner_, &AnalysisRunner::analysisCancelled, this, [this] {
@@ -219,6 +220,14 @@ void MainWindow::showAnalysis(std::shared_ptr<const Analysis> analysis,
     rebuildRecentMenu();
     setWindowTitle(tr("%1 — Featurescope").arg(QFileInfo(path).fileName()));
     emit analysisShown();
+}
+
+void MainWindow::showPreview(std::shared_ptr<const Analysis> preview,
+                             std::shared_ptr<const DisplayLayers> layers) {
+    // Drawn only: analysis_ (the summary, export and playback source) stays the last finished
+    // analysis until the full one arrives.
+    presentAnalysis(*views_, preview, layers);
+    emit previewShown();
 }
 
 void MainWindow::showFailure(const QString& path, const QString& reason) {

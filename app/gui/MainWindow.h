@@ -59,6 +59,8 @@ public:
     QAction* exportAction() const { return exportAction_; }
 
 signals:
+    /// A newly opened track's waveform and STFT are drawn; its other views follow.
+    void previewShown();
     /// A finished analysis is now drawn in every view.
     void analysisShown();
     /// A file could not be analysed; the previous analysis is still shown.
@@ -85,6 +87,8 @@ private:
     void restorePreferences();
     void showAnalysis(std::shared_ptr<const Analysis> analysis,
                       std::shared_ptr<const DisplayLayers> layers);
+    void showPreview(std::shared_ptr<const Analysis> preview,
+                     std::shared_ptr<const DisplayLayers> layers);
     void showFailure(const QString& path, const QString& reason);
     void showProgress(double fraction, const QString& stage);
     void updateSummary();
