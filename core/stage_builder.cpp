@@ -6,6 +6,7 @@
 #include "core/decibel.h"
 #include "core/hpss.h"
 #include "core/mel.h"
+#include "core/parallel.h"
 
 #include <algorithm>
 #include <map>
@@ -17,16 +18,19 @@ namespace featurescope::stages {
 namespace {
 
 /// |S| as sqrt(re^2 + im^2): vectorised, unlike std::abs's overflow-safe hypot, and within an
-/// ulp of it for any audio magnitude.
+/// ulp of it for any audio magnitude. Element-wise, so the columns are split between the cores
+/// (it sits on the path to the first spectrogram on screen).
 Matrix magnitude(const ComplexSpectrogram& S) {
-    // By blocks of columns, so that a cancellation is seen within a block.
     Matrix out(S.rows(), S.cols());
-    for (Eigen::Index t = 0; t < S.cols(); t += 256) {
-        throwIfCancelled();
-        const Eigen::Index n = std::min<Eigen::Index>(256, S.cols() - t);
-        const auto block = S.middleCols(t, n);
-        out.middleCols(t, n) = (block.real().square() + block.imag().square()).sqrt();
-    }
+    parallelChunks(S.cols(), 512, [&](Eigen::Index begin, Eigen::Index end) {
+        // By blocks of columns, so that a cancellation is seen within a block.
+        for (Eigen::Index t = begin; t < end; t += 256) {
+            throwIfCancelled();
+            const Eigen::Index n = std::min<Eigen::Index>(256, end - t);
+            const auto block = S.middleCols(t, n);
+            out.middleCols(t, n) = (block.real().square() + block.imag().square()).sqrt();
+        }
+    });
     return out;
 }
 
@@ -41,14 +45,21 @@ Matrix amplitudeToDbByBlocks(const Matrix& S, bool ref_max, std::optional<double
     params.amin = amplitude.amin * amplitude.amin;
     params.top_db = std::nullopt;
     Matrix out(S.rows(), S.cols());
-    for (Eigen::Index t = 0; t < S.cols(); t += 256) {
-        throwIfCancelled();
-        const Eigen::Index n = std::min<Eigen::Index>(256, S.cols() - t);
-        Matrix block = S.middleCols(t, n).square();
-        powerToDbInPlace(block, params);
-        out.middleCols(t, n) = block;
+    parallelChunks(S.cols(), 512, [&](Eigen::Index begin, Eigen::Index end) {
+        for (Eigen::Index t = begin; t < end; t += 256) {
+            throwIfCancelled();
+            const Eigen::Index n = std::min<Eigen::Index>(256, end - t);
+            Matrix block = S.middleCols(t, n).square();
+            powerToDbInPlace(block, params);
+            out.middleCols(t, n) = block;
+        }
+    });
+    if (top_db && out.size() > 0) {
+        const float floor = out.maxCoeff() - float(*top_db);
+        parallelChunks(out.cols(), 512, [&](Eigen::Index begin, Eigen::Index end) {
+            out.middleCols(begin, end - begin) = out.middleCols(begin, end - begin).max(floor);
+        });
     }
-    if (top_db && out.size() > 0) out = out.max(out.maxCoeff() - float(*top_db));
     return out;
 }
 
