@@ -1,5 +1,7 @@
 #include "widgets/FrequencyAxis.h"
 
+#include "core/mel.h" // the mel axis is librosa's Slaney scale: core's hzToMel / melToHz
+
 #include <QCoreApplication>
 
 #include <array>
@@ -9,23 +11,6 @@
 namespace featurescope {
 
 namespace {
-
-// Slaney's mel scale, as librosa.hz_to_mel(htk=False) defines it: 3 mels per 200 Hz up to
-// 1 kHz, then 27 mels per factor 6.4.
-constexpr double kMelLinearStep = 200.0 / 3.0;
-constexpr double kMelBreakHz = 1000.0;
-const double kMelBreak = kMelBreakHz / kMelLinearStep;
-const double kMelLogStep = std::log(6.4) / 27.0;
-
-double hzToMel(double hz) {
-    if (hz < kMelBreakHz) return hz / kMelLinearStep;
-    return kMelBreak + std::log(hz / kMelBreakHz) / kMelLogStep;
-}
-
-double melToHz(double mel) {
-    if (mel < kMelBreak) return mel * kMelLinearStep;
-    return kMelBreakHz * std::exp(kMelLogStep * (mel - kMelBreak));
-}
 
 QString hzLabel(double hz) {
     if (hz >= 1000.0) return QString::number(hz / 1000.0, 'g', 3) + QStringLiteral("k");
