@@ -177,10 +177,12 @@ void StageBuilder::addSignalStages() {
                                     frameCount(audio.size(), stft)));
         });
     const bool crop_signal = s_.crop_signal;
-    add("y", {"audio", "crop"}, crop_signal ? "cropped" : "whole", [crop_signal](const Inputs& in) {
-        if (!crop_signal) return in[0]; // the track itself, shared, not copied
-        return share(cropSignal(as<Eigen::ArrayXf>(in[0]), as<Crop>(in[1])));
-    });
+    if (crop_signal)
+        add("y", {"audio", "crop"}, "cropped", [](const Inputs& in) {
+            return share(cropSignal(as<Eigen::ArrayXf>(in[0]), as<Crop>(in[1])));
+        });
+    else // the track itself, shared, not copied: moving the crop reruns no feature
+        add("y", {"audio"}, "whole", [](const Inputs& in) { return in[0]; });
     add("crop_frames", {"crop", "y"}, crop_signal ? "cropped" : "whole",
         [crop_signal, stft](const Inputs& in) {
             Crop crop = as<Crop>(in[0]);

@@ -203,6 +203,27 @@ private slots:
                               readNpy(kRef + "chords.hpss_h_m3.npy")) <= 1e-4);
     }
 
+    void movingTheCropRerunsNoFeature() {
+        // With crop_signal off the features describe the whole track: a new crop policy only
+        // re-chooses the crop (the GUI's export of a dragged crop depends on this).
+        AnalysisSettings settings;
+        settings.crop = CropPolicy::parse("center:4");
+        const auto first = runAnalysis(kRef + "drums.wav", settings);
+        settings.crop = CropPolicy::parse("start:1:3");
+        const auto second = runAnalysis(kRef + "drums.wav", settings, {}, {}, first);
+        for (const char* stage :
+             {"audio", "y", "stft", "hpss", "mel", "cqt", "chroma_cqt@harmonic"}) {
+            QVERIFY2(first->stageRunId(stage).has_value(), stage);
+            QVERIFY2(first->stageRunId(stage) == second->stageRunId(stage), stage);
+        }
+        QVERIFY(first->stageRunId("crop") != second->stageRunId("crop"));
+        QCOMPARE(second->crop().start_s, 1.0);
+        // With crop_signal on, the signal itself is the crop, so everything follows it.
+        settings.crop_signal = true;
+        const auto third = runAnalysis(kRef + "drums.wav", settings, {}, {}, second);
+        QVERIFY(second->stageRunId("stft") != third->stageRunId("stft"));
+    }
+
     void progressIsMonotonicAndEndsAtOne() {
         std::vector<double> fractions;
         std::vector<std::string> names;
