@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace featurescope {
 
 void StftParams::validate() const {
@@ -24,7 +28,6 @@ void StftParams::validate() const {
     if (hopLength() <= 0) throw std::invalid_argument("hop_length must be > 0");
 }
 
-namespace {
 Eigen::ArrayXd hannWindow64(int win_length, int n_fft) {
     Eigen::ArrayXd window = Eigen::ArrayXd::Zero(n_fft);
     const int left = (n_fft - win_length) / 2;
@@ -33,7 +36,38 @@ Eigen::ArrayXd hannWindow64(int win_length, int n_fft) {
             0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * double(n) / double(win_length));
     return window;
 }
+
+namespace {
+/// frame[i] = double(x[i]) * window[i], two lanes at a time where SSE2 is there (the compiler's
+/// own vectorisation of the widening spills to the stack).
+void multiplyWindow(const float* x, const double* window, double* frame, int n) {
+    int i = 0;
+#if defined(__SSE2__)
+    for (; i + 4 <= n; i += 4) {
+        const __m128 four = _mm_loadu_ps(x + i);
+        const __m128d low = _mm_cvtps_pd(four), high = _mm_cvtps_pd(_mm_movehl_ps(four, four));
+        _mm_storeu_pd(frame + i, _mm_mul_pd(low, _mm_loadu_pd(window + i)));
+        _mm_storeu_pd(frame + i + 2, _mm_mul_pd(high, _mm_loadu_pd(window + i + 2)));
+    }
+#endif
+    for (; i < n; ++i)
+        frame[i] = double(x[i]) * window[i];
+}
 } // namespace
+
+void windowedFrame(const Eigen::ArrayXf& y, Eigen::Index start, const Eigen::ArrayXd& window,
+                   double* frame) {
+    const int n_fft = int(window.size());
+    const Eigen::Index n = y.size();
+    if (start >= 0 && start + n_fft <= n) {
+        multiplyWindow(y.data() + start, window.data(), frame, n_fft);
+        return;
+    }
+    for (int i = 0; i < n_fft; ++i) {
+        const Eigen::Index s = start + i;
+        frame[i] = (s >= 0 && s < n) ? double(y[s]) * window[i] : 0.0;
+    }
+}
 
 Eigen::ArrayXf hannWindow(int win_length, int n_fft) {
     return hannWindow64(win_length, n_fft).cast<float>();
@@ -59,24 +93,13 @@ ComplexSpectrogram stft(const Eigen::ArrayXf& y, const StftParams& params) {
     // valleys (rel. error 3e-3 on the reference drums), so the transform is double here too.
     const Eigen::ArrayXd window = hannWindow64(params.windowLength(), n_fft);
     const Eigen::Index pad = params.center ? n_fft / 2 : 0;
-    const Eigen::Index n = y.size();
 
     RealFft64 fft(n_fft);
     ComplexSpectrogram out(fft.bins(), n_frames);
     double* frame = fft.realBuffer();
     for (Eigen::Index t = 0; t < n_frames; ++t) {
         if (t % 64 == 0) throwIfCancelled();
-        // Sample index of the frame's first element in the unpadded signal.
-        const Eigen::Index start = t * hop - pad;
-        if (start >= 0 && start + n_fft <= n) {
-            for (int i = 0; i < n_fft; ++i)
-                frame[i] = y[start + i] * window[i];
-        } else {
-            for (int i = 0; i < n_fft; ++i) {
-                const Eigen::Index s = start + i;
-                frame[i] = (s >= 0 && s < n) ? double(y[s]) * window[i] : 0.0;
-            }
-        }
+        windowedFrame(y, t * hop - pad, window, frame); // frame t starts at t * hop - pad
         fft.forward();
         const std::complex<double>* spectrum = fft.spectrumBuffer();
         std::complex<float>* column = out.col(t).data();

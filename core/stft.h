@@ -33,6 +33,15 @@ struct StftParams {
 /// zero-padded on both sides to `n_fft` (librosa.util.pad_center).
 Eigen::ArrayXf hannWindow(int win_length, int n_fft);
 
+/// The same window in float64, as librosa multiplies it into the signal (stft computes in
+/// float64 and rounds each bin to complex64).
+Eigen::ArrayXd hannWindow64(int win_length, int n_fft);
+
+/// Fills frame[0, n_fft) with double(y[start + i]) * window[i], zero where start + i lies
+/// outside y (the centred, zero-padded frame stft transforms); n_fft = window.size().
+void windowedFrame(const Eigen::ArrayXf& y, Eigen::Index start, const Eigen::ArrayXd& window,
+                   double* frame);
+
 /// Number of frames librosa's stft returns for a signal of `length` samples.
 Eigen::Index frameCount(Eigen::Index length, const StftParams& params);
 

@@ -163,33 +163,6 @@ void magnitudes(const float* re, const float* im, float* out, Eigen::Index count
         out[i] = std::sqrt(re[i] * re[i] + im[i] * im[i]);
 }
 
-/// frame[i] = double(x[i]) * window[i]: the float64 product stft() forms, two lanes at a time
-/// where SSE2 is there (the compiler's own vectorisation of the widening spills to the stack).
-void windowed(const float* x, const double* window, double* frame, int n) {
-    int i = 0;
-#if defined(__SSE2__)
-    for (; i + 4 <= n; i += 4) {
-        const __m128 four = _mm_loadu_ps(x + i);
-        const __m128d low = _mm_cvtps_pd(four), high = _mm_cvtps_pd(_mm_movehl_ps(four, four));
-        _mm_storeu_pd(frame + i, _mm_mul_pd(low, _mm_loadu_pd(window + i)));
-        _mm_storeu_pd(frame + i + 2, _mm_mul_pd(high, _mm_loadu_pd(window + i + 2)));
-    }
-#endif
-    for (; i < n; ++i)
-        frame[i] = double(x[i]) * window[i];
-}
-
-/// stft's window: the periodic Hann window in float64, centred in n_fft (librosa's
-/// get_window('hann') then pad_center), the same values stft() multiplies in.
-Eigen::ArrayXd stftWindow(int win_length, int n_fft) {
-    Eigen::ArrayXd window = Eigen::ArrayXd::Zero(n_fft);
-    const int left = (n_fft - win_length) / 2;
-    for (int n = 0; n < win_length; ++n)
-        window[left + n] =
-            0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * double(n) / double(win_length));
-    return window;
-}
-
 /// The candidates of |stft(y)|, computed frame by frame on up to two threads, so that neither
 /// the spectrogram nor piptrack's matrices are ever stored. Each frame goes through the same
 /// steps as stft() then magnitude(): the float64 window times the float32 samples, a float64
@@ -205,9 +178,9 @@ Candidates candidatesOfSignal(const Eigen::ArrayXf& y, double sr, const Piptrack
     const Eigen::Index n_frames = frameCount(y.size(), whole);
     if (n_frames < 1) stftMagnitude(y, whole); // throws stft's own error for too short a signal
     const int n_fft = p.n_fft;
-    const Eigen::Index hop = whole.hopLength(), n = y.size();
+    const Eigen::Index hop = whole.hopLength();
     const Eigen::Index pad = p.center ? n_fft / 2 : 0;
-    const Eigen::ArrayXd window = stftWindow(whole.windowLength(), n_fft);
+    const Eigen::ArrayXd window = hannWindow64(whole.windowLength(), n_fft);
     const PeakBand band = peakBand(n_fft / 2 + 1, sr, n_fft, p);
 
     constexpr Eigen::Index kBlockFrames = 128;
@@ -222,15 +195,7 @@ Candidates candidatesOfSignal(const Eigen::ArrayXf& y, double sr, const Piptrack
             throwIfCancelled();
             const Eigen::Index t1 = std::min(n_frames, (b + 1) * kBlockFrames);
             for (Eigen::Index t = b * kBlockFrames; t < t1; ++t) {
-                const Eigen::Index start = t * hop - pad;
-                if (start >= 0 && start + n_fft <= n) {
-                    windowed(y.data() + start, window.data(), frame, n_fft);
-                } else {
-                    for (int i = 0; i < n_fft; ++i) {
-                        const Eigen::Index s = start + i;
-                        frame[i] = (s >= 0 && s < n) ? double(y[s]) * window[i] : 0.0;
-                    }
-                }
+                windowedFrame(y, t * hop - pad, window, frame);
                 fft.forward();
                 const std::complex<double>* spectrum = fft.spectrumBuffer();
                 for (Eigen::Index k = 0; k < bins; ++k) {
