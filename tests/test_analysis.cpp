@@ -69,11 +69,11 @@ void writeWav16(const std::string& path, const Eigen::ArrayXf& y, int sr) {
     out.write(reinterpret_cast<const char*>(pcm.data()), static_cast<std::streamsize>(bytes));
 }
 
-/// Starts runAnalysis on another thread, stops it when `trigger` says so (or after `delay`),
+/// Starts runAnalysis on another thread, stops it once `waitForStop()` returns (on this thread),
 /// and returns the milliseconds from the stop request to runAnalysis throwing, or a negative
 /// number when it was not cancelled. `busy_after` receives stagesComputing() at that moment.
-template <typename Run>
-double cancelAndTime(const Run& run, std::chrono::milliseconds delay, std::stop_source& source,
+template <typename Run, typename Wait>
+double cancelAndTime(const Run& run, const Wait& waitForStop, std::stop_source& source,
                      std::size_t& busy_after) {
     std::atomic<bool> cancelled{false};
     std::chrono::steady_clock::time_point threw_at;
@@ -86,7 +86,7 @@ double cancelAndTime(const Run& run, std::chrono::milliseconds delay, std::stop_
             cancelled = true;
         }
     });
-    std::this_thread::sleep_for(delay);
+    waitForStop();
     const auto stopped_at = std::chrono::steady_clock::now();
     source.request_stop();
     runner.join();
@@ -244,23 +244,13 @@ private slots:
         audio.samples = Eigen::ArrayXXf::Random(1, 22050 * 180) * 0.1f;
         for (int delay_ms : {0, 20, 80}) {
             std::stop_source source;
-            std::atomic<bool> cancelled{false};
-            std::chrono::steady_clock::time_point stopped_at;
-            std::thread runner([&] {
-                try {
-                    runAnalysis(audio, AnalysisSettings{}, {}, source.get_token());
-                } catch (const AnalysisCancelled&) {
-                    cancelled = true;
-                }
-            });
-            std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-            stopped_at = std::chrono::steady_clock::now();
-            source.request_stop();
-            runner.join();
-            const std::chrono::duration<double, std::milli> latency =
-                std::chrono::steady_clock::now() - stopped_at;
-            qInfo("stop after %d ms returned in %.1f ms", delay_ms, latency.count());
-            QVERIFY(cancelled);
+            std::size_t busy_after = 0;
+            const double latency = cancelAndTime(
+                [&] { runAnalysis(audio, AnalysisSettings{}, {}, source.get_token()); },
+                [&] { std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms)); }, source,
+                busy_after);
+            qInfo("stop after %d ms returned in %.1f ms", delay_ms, latency);
+            QVERIFY(latency >= 0.0); // cancelled, not finished
         }
     }
 
@@ -303,36 +293,17 @@ private slots:
                                                                         : delay_ms(random));
                 if (c.after) delay = std::chrono::milliseconds(0);
                 std::size_t busy_after = 99;
-                double latency = 0.0;
-                if (c.after) {
-                    // Wait for the stage on this thread, then stop a few milliseconds into the
-                    // next.
-                    std::thread waiter([&] {
-                        while (!stage_done && !source.stop_requested())
-                            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-                        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-                    });
-                    std::atomic<bool> cancelled{false};
-                    std::chrono::steady_clock::time_point threw_at;
-                    std::thread runner([&] {
-                        try {
-                            run();
-                        } catch (const AnalysisCancelled&) {
-                            threw_at = std::chrono::steady_clock::now();
-                            busy_after = stagesComputing();
-                            cancelled = true;
-                        }
-                    });
-                    waiter.join();
-                    const auto stopped_at = std::chrono::steady_clock::now();
-                    source.request_stop();
-                    runner.join();
-                    QVERIFY2(cancelled, c.after);
-                    latency =
-                        std::chrono::duration<double, std::milli>(threw_at - stopped_at).count();
-                } else {
-                    latency = cancelAndTime(run, delay, source, busy_after);
-                }
+                // With c.after: wait for that stage, then stop a few milliseconds into the next.
+                const auto waitForStop = [&] {
+                    if (!c.after) {
+                        std::this_thread::sleep_for(delay);
+                        return;
+                    }
+                    while (!stage_done && !source.stop_requested())
+                        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                };
+                const double latency = cancelAndTime(run, waitForStop, source, busy_after);
                 qInfo("%s, stop %s %lld ms: returned in %.1f ms, %zu stages still computing",
                       c.from_file ? "file" : "samples", c.after ? c.after : "after",
                       static_cast<long long>(delay.count()), latency, busy_after);
