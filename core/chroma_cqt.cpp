@@ -1,6 +1,7 @@
 #include "core/chroma_cqt.h"
 
 #include "core/cqt.h"
+#include "core/normalize.h"
 
 #include <cmath>
 #include <limits>
@@ -9,28 +10,6 @@
 #include <vector>
 
 namespace featurescope {
-
-namespace {
-
-/// util.normalize(S, norm, axis=0) with threshold=None (the smallest normal float32) and
-/// fill=None: columns whose norm falls below the threshold are left as they are.
-void normalizeColumns(Eigen::ArrayXXf& S, std::optional<double> norm) {
-    if (!norm) return;
-    for (Eigen::Index t = 0; t < S.cols(); ++t) {
-        auto column = S.col(t);
-        double length = 0.0;
-        if (std::isinf(*norm)) {
-            length = column.abs().maxCoeff();
-        } else {
-            for (Eigen::Index i = 0; i < column.size(); ++i)
-                length += std::pow(double(std::abs(column[i])), *norm);
-            length = std::pow(length, 1.0 / *norm);
-        }
-        if (length >= double(std::numeric_limits<float>::min())) column /= float(length);
-    }
-}
-
-} // namespace
 
 Eigen::ArrayXXf cqToChroma(int n_input, int bins_per_octave, int n_chroma, double fmin,
                            bool base_c) {
