@@ -15,7 +15,7 @@
 #endif
 
 int main(int argc, char** argv) {
-    featurescope::enableHugePagesForLargeArrays(argv);
+    featurescope::tuneMallocForLargeArrays(argv);
 #if defined(__GLIBC__)
     // Track after track allocates the same large arrays. By default glibc maps each one afresh
     // and unmaps it when freed, so every track pays its page faults again (a fifth of a batch's

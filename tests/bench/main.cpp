@@ -66,20 +66,50 @@ Eigen::Index channelCount(const std::string& path) {
     return load(path, all).channels();
 }
 
+/// One whole default analysis, warmed up once, then each stage's start, end and CPU time.
+int printTimeline(const std::string& path) {
+    try {
+        runAnalysis(path, AnalysisSettings{}); // plans, filter banks, page pools
+        const auto start = std::chrono::steady_clock::now();
+        const auto analysis = runAnalysis(path, AnalysisSettings{});
+        const double total =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count();
+        std::printf("featurescope-bench --timeline %s; cores: %u\n", path.c_str(),
+                    std::thread::hardware_concurrency());
+        std::printf("%-24s %9s %9s %9s\n", "stage", "start ms", "end ms", "cpu ms");
+        double cpu = 0.0;
+        for (const StageRun& run : analysis->stages()) {
+            std::printf("%-24s %9.1f %9.1f %9.1f\n", run.name.c_str(), run.started * 1e3,
+                        (run.started + run.seconds) * 1e3, run.cpu_seconds * 1e3);
+            cpu += run.cpu_seconds;
+        }
+        std::printf("whole run %.1f ms; stage threads' CPU %.1f ms\n", total, cpu * 1e3);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
-    enableHugePagesForLargeArrays(argv);
+    tuneMallocForLargeArrays(argv);
     if (argc < 2) {
-        std::fprintf(stderr, "usage: featurescope-bench FILE [--repeat N] [--only NAME]\n");
+        std::fprintf(stderr,
+                     "usage: featurescope-bench FILE [--repeat N] [--only NAME] [--timeline]\n");
         return 2;
     }
     const std::string path = argv[1];
     int repeat = 5;
     std::string only;
-    for (int i = 2; i + 1 < argc; i += 2) {
+    for (int i = 2; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--timeline")) return printTimeline(path);
+        if (i + 1 >= argc) break;
         if (!std::strcmp(argv[i], "--repeat")) repeat = std::max(1, std::atoi(argv[i + 1]));
         if (!std::strcmp(argv[i], "--only")) only = argv[i + 1];
+        ++i;
     }
 
     LoadOptions native;

@@ -134,7 +134,7 @@ void checkHighlights(const QJsonObject& highlights, const fs::path& dir, Tally& 
 } // namespace
 
 int main(int argc, char** argv) {
-    featurescope::enableHugePagesForLargeArrays(argv);
+    featurescope::tuneMallocForLargeArrays(argv);
     if (argc < 2 || argc > 3) {
         std::fprintf(stderr, "usage: featurescope-parity DIR [FILTER]\n"
                              "  DIR holds manifest.json, the inputs and librosa's .npy outputs;\n"
