@@ -155,8 +155,9 @@ public:
         for (const auto& [name, result] : results) {
             analysis->results_[name] =
                 Analysis::Stored{result.fingerprint, result.value, result.run_id};
-            runs.push_back({result.order, StageRun{name, result.run_id, result.reused,
-                                                   result.seconds, result.cpu_seconds}});
+            runs.push_back(
+                {result.order, StageRun{name, result.run_id, result.reused, result.seconds,
+                                        result.started, result.cpu_seconds}});
         }
         std::sort(runs.begin(), runs.end(),
                   [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -60,6 +60,7 @@ struct StageRun {
     std::uint64_t run_id = 0;
     bool reused = false;
     double seconds = 0.0;     ///< wall time of the computation (0 when reused)
+    double started = 0.0;     ///< when it began, seconds after the run started (0 when reused)
     double cpu_seconds = 0.0; ///< CPU time of the computation (0 when reused)
 };
 

@@ -89,7 +89,9 @@ struct Run {
     std::deque<std::size_t> finished; // not yet reported to the caller
     std::vector<StageValue> values;
     std::vector<double> seconds;
+    std::vector<double> started;
     std::vector<double> cpu_seconds;
+    std::chrono::steady_clock::time_point begun = std::chrono::steady_clock::now();
     std::size_t workers = 0; // workers not yet ended
     std::size_t taken = 0;   // stages handed to a worker (or reused)
     std::size_t to_take = 0; // stages to compute
@@ -165,6 +167,7 @@ void work(std::shared_ptr<Run> run) {
         } else {
             run->values[index] = std::move(value);
             run->seconds[index] = elapsed.count();
+            run->started[index] = std::chrono::duration<double>(begin - run->begun).count();
             run->cpu_seconds[index] = threadCpuSeconds() - cpu_begin;
             run->complete(index);
         }
@@ -200,6 +203,7 @@ runStages(const std::vector<Stage>& stages, int threads, const ReuseLookup& reus
     run->pending.assign(n, 0);
     run->values.resize(n);
     run->seconds.assign(n, 0.0);
+    run->started.assign(n, 0.0);
     run->cpu_seconds.assign(n, 0.0);
     std::map<std::string, std::size_t> index_of;
     std::vector<std::string> fingerprints(n);
@@ -305,6 +309,7 @@ runStages(const std::vector<Stage>& stages, int threads, const ReuseLookup& reus
             result.value = run->values[i];
             result.run_id = nextStageRunId();
             result.seconds = run->seconds[i];
+            result.started = run->started[i];
             result.cpu_seconds = run->cpu_seconds[i];
             result.order = order++;
             results[stages[i].name] = std::move(result);

@@ -35,6 +35,8 @@ struct StageResult {
     std::uint64_t run_id = 0;
     bool reused = false;
     double seconds = 0.0;
+    /// When the computation began, in seconds after the run started (0 when reused).
+    double started = 0.0;
     /// CPU time of the computing thread (what the stage costs, whatever else runs).
     double cpu_seconds = 0.0;
     /// Order of completion in this run (0 = first).
