@@ -16,9 +16,10 @@ SourceStage SourceStage::file(const std::filesystem::path& path) {
     const auto time = std::filesystem::last_write_time(path, ec);
     source.identity = "file=" + path.string() + " size=" + std::to_string(ec ? 0 : size) +
                       " mtime=" + std::to_string(time.time_since_epoch().count());
-    source.decode = [path](double sr) {
+    source.decode = [path](double sr, int threads) {
         LoadOptions options;
         options.sr = sr;
+        options.threads = threads;
         return load(path, options).mono();
     };
     return source;
@@ -33,7 +34,7 @@ SourceStage SourceStage::samples(const Audio& audio) {
                       " n=" + std::to_string(copy->samples.size()) +
                       " channels=" + std::to_string(copy->channels()) +
                       " native_sr=" + g17(copy->sr);
-    source.decode = [copy](double sr) -> Eigen::ArrayXf {
+    source.decode = [copy](double sr, int) -> Eigen::ArrayXf {
         Eigen::ArrayXf mono = copy->samples.colwise().mean().transpose();
         if (copy->sr != sr) return resample(mono, copy->sr, sr);
         return mono;

@@ -22,8 +22,8 @@ namespace featurescope {
 struct SourceStage {
     std::filesystem::path path;
     std::string identity;
-    /// Mono samples at the given rate.
-    std::function<Eigen::ArrayXf(double sr)> decode;
+    /// Mono samples at the given rate, decoded on up to `threads` threads (0 = every core).
+    std::function<Eigen::ArrayXf(double sr, int threads)> decode;
 
     static SourceStage file(const std::filesystem::path& path);
     static SourceStage samples(const Audio& audio);

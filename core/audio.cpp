@@ -1,6 +1,7 @@
 #include "core/audio.h"
 
 #include "core/cancellation.h"
+#include "core/parallel.h"
 
 #include <sndfile.h>
 #include <soxr.h>
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <memory>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 namespace featurescope {
@@ -156,9 +158,155 @@ private:
     Eigen::Index input_frames_ = 0;
 };
 
-} // namespace
+/// Reads up to `count` frames from `file`'s current position, a block at a time, downmixed to
+/// mono when `mono`, and hands each block to `consume(frames, n)`. Returns the frames read:
+/// fewer than `count` when the stream ends or fails first.
+template <typename Consume>
+sf_count_t readFrames(SNDFILE* file, sf_count_t count, int channels, bool mono,
+                      const Consume& consume) {
+    std::vector<float> block(size_t(kBlockFrames) * size_t(channels));
+    std::vector<float> mixed(mono ? size_t(kBlockFrames) : 0);
+    sf_count_t done = 0;
+    while (done < count) {
+        throwIfCancelled();
+        const sf_count_t want = std::min<sf_count_t>(kBlockFrames, count - done);
+        const sf_count_t got = sf_readf_float(file, block.data(), want);
+        if (got <= 0) break;
+        if (mono && channels > 1) {
+            for (sf_count_t i = 0; i < got; ++i) {
+                float sum = 0.0f;
+                for (int c = 0; c < channels; ++c)
+                    sum += block[size_t(i * channels + c)];
+                mixed[size_t(i)] = sum / float(channels);
+            }
+            consume(mixed.data(), got);
+        } else {
+            consume(block.data(), got);
+        }
+        done += got;
+    }
+    return done;
+}
 
-Audio load(const std::filesystem::path& path, const LoadOptions& options) {
+/// The last `frames` frames of what passes through, to compare with the next part's start.
+class Tail {
+public:
+    Tail(sf_count_t frames, Eigen::Index width)
+        : size_(size_t(frames * width)) {}
+    void push(const float* samples, size_t count) {
+        kept_.insert(kept_.end(), samples, samples + count);
+        if (kept_.size() > 2 * size_) kept_.erase(kept_.begin(), kept_.end() - long(size_));
+    }
+    bool matches(const float* samples) const {
+        return kept_.size() >= size_ && std::equal(kept_.end() - long(size_), kept_.end(), samples);
+    }
+
+private:
+    size_t size_;
+    std::vector<float> kept_;
+};
+
+/// One part of a split decode: its own stream, opened and seeked `overlap` frames before
+/// `start`, reading `overlap + count` frames into `samples`.
+struct DecodedPart {
+    sf_count_t start = 0, count = 0, overlap = 0;
+    std::unique_ptr<SNDFILE, SndfileCloser> file;
+    std::vector<float> samples;
+    sf_count_t frames = 0; // read, overlap included; fewer when the stream ended early
+};
+
+void decodePart(const std::filesystem::path& path, int channels, bool mono, DecodedPart& part) {
+    SF_INFO info{};
+    part.file.reset(sf_open(path.c_str(), SFM_READ, &info));
+    if (!part.file || sf_seek(part.file.get(), part.start - part.overlap, SEEK_SET) < 0) return;
+    const Eigen::Index width = mono ? 1 : channels;
+    part.samples.reserve(size_t((part.overlap + part.count) * width));
+    part.frames = readFrames(part.file.get(), part.overlap + part.count, channels, mono,
+                             [&](const float* f, sf_count_t n) {
+                                 part.samples.insert(part.samples.end(), f, f + n * width);
+                             });
+}
+
+/// The number of parts an mp3 of `frames` frames is decoded in: one per thread, each at least a
+/// second long (a seek costs mpg123 a header scan).
+int decodeParts(const SF_INFO& info, sf_count_t frames, int threads) {
+    if ((info.format & SF_FORMAT_TYPEMASK) != SF_FORMAT_MPEG || frames == SF_COUNT_MAX) return 1;
+    if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    return int(std::clamp<sf_count_t>(frames / info.samplerate, 1, threads));
+}
+
+/// Reads `limit` frames from `file` (already at `start`) into `sink`, split into `parts`
+/// decoded side by side. mpg123 decodes a few frames before a seek point to rebuild its bit
+/// reservoir and overlap buffers, which gives the very samples of one stream; but its synthesis
+/// window sums in an order set by a ring-buffer phase, which a seek can leave different (seen on
+/// a mono mp3 at every odd mp3 frame, never on stereo ones): then every later sample may differ
+/// in its last bit. So each part starts a few mp3 frames early, an even number of mp3 frames
+/// after the first part (the phase turns with each frame decoded since a seek), and is kept
+/// only when that overlap equals, bit for bit, the end of the part before it; otherwise the
+/// stream of the part before simply reads on. The result is always the single stream's.
+constexpr sf_count_t kMp3Frame = 1152;
+constexpr sf_count_t kOverlap = 4 * kMp3Frame;
+
+/// Where the parts of an mp3 of `limit` frames begin, counted from the first: `parts` nearly
+/// equal parts, each an even number of mp3 frames after the first.
+std::vector<sf_count_t> partStarts(sf_count_t limit, int parts) {
+    std::vector<sf_count_t> starts;
+    for (int k = 1; k < parts; ++k)
+        starts.push_back(limit * k / parts / (2 * kMp3Frame) * (2 * kMp3Frame));
+    return starts;
+}
+
+/// Reads `limit` frames from `file` (already at `start`) into `append`, in parts decoded side
+/// by side, beginning at `part_starts` frames after `start`. Returns how many parts were read
+/// on from the stream before instead of their own.
+template <typename Append>
+int readSplit(const std::filesystem::path& path, SNDFILE* file, sf_count_t start, sf_count_t limit,
+              const std::vector<sf_count_t>& part_starts, int channels, bool mono,
+              const Append& append) {
+    const Eigen::Index width = mono ? 1 : channels;
+    std::vector<sf_count_t> bounds{start};
+    for (const sf_count_t part_start : part_starts)
+        bounds.push_back(start + part_start);
+    bounds.push_back(start + limit);
+    const size_t parts = bounds.size() - 1;
+    std::vector<DecodedPart> rest(parts - 1);
+    for (size_t k = 1; k < parts; ++k)
+        rest[k - 1] = DecodedPart{bounds[k], bounds[k + 1] - bounds[k], kOverlap, nullptr, {}, 0};
+
+    Tail tail(kOverlap, width);
+    const auto keep = [&](const float* f, sf_count_t n) {
+        append(f, n);
+        tail.push(f, size_t(n * width));
+    };
+    sf_count_t first = 0;
+    parallelChunks(Eigen::Index(parts), 1, [&](Eigen::Index begin, Eigen::Index end) {
+        for (Eigen::Index k = begin; k < end; ++k) {
+            if (k == 0)
+                first = readFrames(file, bounds[1] - start, channels, mono, keep);
+            else
+                decodePart(path, channels, mono, rest[size_t(k - 1)]);
+        }
+    });
+    bool ended = first < bounds[1] - start;
+    int rereads = 0;
+    SNDFILE* exact = file; // a stream whose samples are the single stream's, at the next part
+    for (DecodedPart& part : rest) {
+        if (ended) break;
+        const float* own = part.samples.data();
+        if (part.frames >= part.overlap && tail.matches(own)) {
+            keep(own + part.overlap * width, part.frames - part.overlap);
+            ended = part.frames < part.overlap + part.count;
+            exact = part.file.get();
+        } else {
+            ++rereads;
+            ended = readFrames(exact, part.count, channels, mono, keep) < part.count;
+        }
+    }
+    return rereads;
+}
+
+Audio loadImpl(const std::filesystem::path& path, const LoadOptions& options,
+               const std::vector<std::int64_t>* given_starts, int* rereads) {
     checkReadable(path);
     if (options.offset < 0) throw AudioError(path, "offset must be >= 0");
     if (options.duration && *options.duration <= 0) throw AudioError(path, "duration must be > 0");
@@ -189,25 +337,22 @@ Audio load(const std::filesystem::path& path, const LoadOptions& options) {
     const Eigen::Index expected_in = limit == SF_COUNT_MAX ? kBlockFrames : limit;
     ResamplingSink sink(native_sr, out_sr, out_channels, expected_in);
 
-    std::vector<float> block(size_t(kBlockFrames) * size_t(in_channels));
-    std::vector<float> mixed(options.mono ? size_t(kBlockFrames) : 0);
-    while (sink.inputFrames() < limit) {
-        throwIfCancelled();
-        const sf_count_t want = std::min<sf_count_t>(kBlockFrames, limit - sink.inputFrames());
-        const sf_count_t got = sf_readf_float(file.get(), block.data(), want);
-        if (got <= 0) break;
-        if (options.mono && in_channels > 1) {
-            for (sf_count_t i = 0; i < got; ++i) {
-                float sum = 0.0f;
-                for (int c = 0; c < in_channels; ++c)
-                    sum += block[size_t(i * in_channels + c)];
-                mixed[size_t(i)] = sum / float(in_channels);
-            }
-            sink.append(mixed.data(), got);
-        } else {
-            sink.append(block.data(), got);
-        }
+    const auto append = [&](const float* frames, sf_count_t n) { sink.append(frames, n); };
+    std::vector<sf_count_t> starts;
+    if (given_starts) {
+        starts.assign(given_starts->begin(), given_starts->end());
+        for (size_t k = 0; k < starts.size(); ++k)
+            if (starts[k] < (k ? starts[k - 1] : 0) + kOverlap || starts[k] >= limit)
+                throw std::invalid_argument("loadInParts: part starts must ascend by at least " +
+                                            std::to_string(kOverlap) + " frames within the audio");
+    } else if (const int parts = decodeParts(info, limit, options.threads); parts > 1) {
+        starts = partStarts(limit, parts);
     }
+    const int reread = starts.empty() ? 0
+                                      : readSplit(path, file.get(), start, limit, starts,
+                                                  in_channels, options.mono, append);
+    if (starts.empty()) readFrames(file.get(), limit, in_channels, options.mono, append);
+    if (rereads) *rereads = reread;
     if (sink.inputFrames() == 0) {
         if (sf_error(file.get()) != SF_ERR_NO_ERROR)
             throw AudioError(path, std::string("decoding failed (libsndfile: ") +
@@ -216,6 +361,21 @@ Audio load(const std::filesystem::path& path, const LoadOptions& options) {
     }
     return Audio{sink.finish(), out_sr};
 }
+
+} // namespace
+
+Audio load(const std::filesystem::path& path, const LoadOptions& options) {
+    return loadImpl(path, options, nullptr, nullptr);
+}
+
+namespace detail {
+
+Audio loadInParts(const std::filesystem::path& path, const LoadOptions& options,
+                  const std::vector<std::int64_t>& part_starts, int* rereads) {
+    return loadImpl(path, options, &part_starts, rereads);
+}
+
+} // namespace detail
 
 Eigen::ArrayXXf resample(const Eigen::ArrayXXf& y, double orig_sr, double target_sr) {
     if (orig_sr <= 0 || target_sr <= 0)

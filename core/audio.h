@@ -3,10 +3,12 @@
 
 #include <Eigen/Core>
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace featurescope {
 
@@ -46,6 +48,12 @@ struct LoadOptions {
     double offset = 0.0;
     /// read at most this many seconds (> 0); `std::nullopt` reads to the end.
     std::optional<double> duration;
+    /// Not librosa's: threads that decode an mp3 (>= 0; 0 = every core). The track is split
+    /// into that many consecutive parts, each decoded by its own mpg123 stream after a seek;
+    /// mpg123 rebuilds its bit reservoir and filter state before the seek point, so the samples
+    /// are bit for bit those of one stream (tested). Other formats decode on one thread. The
+    /// default is 1.
+    int threads = 1;
 };
 
 /// Decodes wav, flac, ogg/vorbis, opus, mp3 or aiff through libsndfile (mp3 via mpg123, as
@@ -54,6 +62,18 @@ struct LoadOptions {
 /// The resampled length is ceil(n * sr / sr_native), as librosa's `fix_length` makes it.
 /// Throws AudioError naming the file and the reason (missing, a folder, empty, not audio, ...).
 Audio load(const std::filesystem::path& path, const LoadOptions& options = {});
+
+namespace detail {
+
+/// load() of an mp3 (or any file) decoded in parts side by side that begin `part_starts` frames
+/// after the offset (ascending, each at least 4608 frames after the one before, within the
+/// audio), whatever options.threads says; `rereads`, when given, is set to how many parts did
+/// not match the end of the part before and were read on from its stream instead. For the tests
+/// of load()'s split decode. Throws std::invalid_argument for part starts out of order.
+Audio loadInParts(const std::filesystem::path& path, const LoadOptions& options,
+                  const std::vector<std::int64_t>& part_starts, int* rereads = nullptr);
+
+} // namespace detail
 
 /// Resamples every row of `y` from `orig_sr` to `target_sr` with libsoxr's HQ recipe
 /// (librosa's `res_type='soxr_hq'`); the output has ceil(n * target_sr / orig_sr) columns.

@@ -165,8 +165,10 @@ std::string StageBuilder::dbKey() const {
 void StageBuilder::addSignalStages() {
     const double sr = s_.sr;
     const auto decode = source_.decode;
+    // The decode threads give the same samples, so they are no part of the fingerprint.
+    const int threads = s_.threads;
     add("audio", {}, source_.identity + " sr=" + g17(sr),
-        [decode, sr](const Inputs&) { return share(decode(sr)); });
+        [decode, sr, threads](const Inputs&) { return share(decode(sr, threads)); });
 
     const CropPolicy policy = s_.crop;
     const StftParams stft = stftParams();
