@@ -15,6 +15,7 @@
 #include "core/tempo.h"
 #include "core/tempogram.h"
 #include "core/tonnetz.h"
+#include "core/tuning.h"
 
 #include <deque>
 
@@ -44,12 +45,25 @@ std::string StageBuilder::needChromaCqt(Signal signal) {
     params.tuning = s_.tuning;
     params.n_chroma = s_.n_chroma;
     const double sr = s_.sr;
-    add(name, {needSignal(signal)},
-        "sr=" + g17(sr) + " hop=" + std::to_string(s_.hop_length) + " n_chroma=" +
-            std::to_string(s_.n_chroma) + " tuning=" + (s_.tuning ? g17(*s_.tuning) : "estimated"),
-        [params, sr](const Inputs& in) {
-            return share(chromaCqt(as<Eigen::ArrayXf>(in[0]), sr, params));
+    const std::string key = "sr=" + g17(sr) + " hop=" + std::to_string(s_.hop_length) +
+                            " n_chroma=" + std::to_string(s_.n_chroma) +
+                            " tuning=" + (s_.tuning ? g17(*s_.tuning) : "estimated");
+    // chroma_cqt estimates the tuning by piptrack on |stft(y, n_fft=2048, hop_length=512)|:
+    // with the analysis's STFT at those settings, that is the magnitude stage, not a second STFT
+    // of the same signal (the same float steps, so the same peaks and the same tuning).
+    if (!s_.tuning && s_.n_fft == 2048 && s_.hop_length == 512) {
+        add(name, {needSignal(signal), needMagnitude(signal)}, key, [params, sr](const Inputs& in) {
+            TuningParams tuning;
+            tuning.bins_per_octave = params.bins_per_octave;
+            ChromaCqtParams given = params;
+            given.tuning = estimateTuningFromSpectrogram(as<Matrix>(in[1]), sr, tuning);
+            return share(chromaCqt(as<Eigen::ArrayXf>(in[0]), sr, given));
         });
+        return name;
+    }
+    add(name, {needSignal(signal)}, key, [params, sr](const Inputs& in) {
+        return share(chromaCqt(as<Eigen::ArrayXf>(in[0]), sr, params));
+    });
     return name;
 }
 

@@ -1,10 +1,12 @@
 // The analysis pipeline: stage reuse, cancellation, progress, routing, and its outputs against
 // librosa's reference numbers.
 #include "core/analysis.h"
+#include "core/chroma_cqt.h"
 #include "core/decibel.h"
 #include "core/mel.h"
 #include "core/npy.h"
 #include "core/stage_graph.h"
+#include "core/tuning.h"
 
 #include <QtTest>
 
@@ -367,6 +369,30 @@ private slots:
             const Eigen::ArrayXXf expected = amplitudeToDb(analysis->stftMagnitude(), params);
             QCOMPARE(analysis->stftDb().cols(), expected.cols());
             QVERIFY((analysis->stftDb() == expected).all());
+        }
+    }
+
+    void chromaCqtOfTheLayerIsChromaCqtOfItsSignal() {
+        // The stage takes its tuning from the layer's magnitude stage instead of a second STFT
+        // (at n_fft 2048, hop 512) or estimates it itself (other hops): the numbers of
+        // chroma_cqt(y=harmonic) either way. A chord 30 cents sharp makes the tuning matter.
+        Audio audio;
+        audio.samples = Eigen::ArrayXXf::Random(1, 22050 * 4) * 0.01f;
+        for (const double semitones : {0.0, 4.0, 7.0})
+            for (Eigen::Index i = 0; i < audio.samples.cols(); ++i)
+                audio.samples(0, i) += 0.2f * float(std::sin(2.0 * M_PI * 261.63 *
+                                                             std::pow(2.0, (semitones + 0.3) / 12) *
+                                                             double(i) / 22050.0));
+        QVERIFY(estimateTuning(audio.samples.row(0).transpose(), 22050.0, {}) > 0.2);
+        for (const int hop : {512, 256}) {
+            AnalysisSettings settings;
+            settings.hop_length = hop;
+            const auto analysis = runAnalysis(audio, settings);
+            ChromaCqtParams params;
+            params.hop_length = hop;
+            const Eigen::ArrayXXf expected = chromaCqt(analysis->harmonic(), 22050.0, params);
+            QCOMPARE(analysis->chromaCqt().cols(), expected.cols());
+            QVERIFY((analysis->chromaCqt() == expected).all());
         }
     }
 
