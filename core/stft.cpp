@@ -79,7 +79,16 @@ Eigen::Index frameCount(Eigen::Index length, const StftParams& params) {
     return 1 + (padded - params.n_fft) / params.hopLength();
 }
 
-ComplexSpectrogram stft(const Eigen::ArrayXf& y, const StftParams& params) {
+namespace {
+
+/// Calls store(t, spectrum) with the float64 spectrum (n_fft / 2 + 1 bins) of every frame t of
+/// y, the way librosa computes it: a float64 window times the float32 signal, transformed in
+/// float64. Returns the frame count. Rounding the product to float first costs
+/// spectral_contrast its quietest valleys (rel. error 3e-3 on the reference drums), so the
+/// transform is double here.
+template <typename Store>
+Eigen::Index forEachFrameSpectrum(const Eigen::ArrayXf& y, const StftParams& params,
+                                  const Store& store) {
     params.validate();
     const int n_fft = params.n_fft;
     const int hop = params.hopLength();
@@ -88,24 +97,30 @@ ComplexSpectrogram stft(const Eigen::ArrayXf& y, const StftParams& params) {
         throw std::invalid_argument("stft: the signal (" + std::to_string(y.size()) +
                                     " samples) is shorter than n_fft=" + std::to_string(n_fft) +
                                     " even after padding");
-    // librosa: a float64 window times the float32 signal, transformed in float64, stored as
-    // complex64. Rounding the product to float first costs spectral_contrast its quietest
-    // valleys (rel. error 3e-3 on the reference drums), so the transform is double here too.
     const Eigen::ArrayXd window = hannWindow64(params.windowLength(), n_fft);
     const Eigen::Index pad = params.center ? n_fft / 2 : 0;
-
     RealFft64 fft(n_fft);
-    ComplexSpectrogram out(fft.bins(), n_frames);
     double* frame = fft.realBuffer();
     for (Eigen::Index t = 0; t < n_frames; ++t) {
         if (t % 64 == 0) throwIfCancelled();
         windowedFrame(y, t * hop - pad, window, frame); // frame t starts at t * hop - pad
         fft.forward();
-        const std::complex<double>* spectrum = fft.spectrumBuffer();
-        std::complex<float>* column = out.col(t).data();
-        for (int k = 0; k < fft.bins(); ++k)
-            column[k] = std::complex<float>(spectrum[k]);
+        store(t, fft.spectrumBuffer());
     }
+    return n_frames;
+}
+
+} // namespace
+
+ComplexSpectrogram stft(const Eigen::ArrayXf& y, const StftParams& params) {
+    params.validate();
+    const Eigen::Index bins = params.n_fft / 2 + 1;
+    ComplexSpectrogram out(bins, std::max<Eigen::Index>(frameCount(y.size(), params), 0));
+    forEachFrameSpectrum(y, params, [&](Eigen::Index t, const std::complex<double>* spectrum) {
+        std::complex<float>* column = out.col(t).data();
+        for (Eigen::Index k = 0; k < bins; ++k)
+            column[k] = std::complex<float>(spectrum[k]);
+    });
     return out;
 }
 
@@ -121,7 +136,22 @@ Eigen::ArrayXXf magnitude(const ComplexSpectrogram& D) {
 }
 
 Eigen::ArrayXXf stftMagnitude(const Eigen::ArrayXf& y, const StftParams& params) {
-    return magnitude(stft(y, params));
+    // magnitude(stft(y)) frame by frame, without the complex matrix: each bin rounded to
+    // complex64 first, then the same float32 operations as magnitude().
+    params.validate();
+    const Eigen::Index bins = params.n_fft / 2 + 1;
+    Eigen::ArrayXXf out(bins, std::max<Eigen::Index>(frameCount(y.size(), params), 0));
+    std::vector<float> re(static_cast<size_t>(bins)), im(static_cast<size_t>(bins));
+    forEachFrameSpectrum(y, params, [&](Eigen::Index t, const std::complex<double>* spectrum) {
+        for (Eigen::Index k = 0; k < bins; ++k) {
+            re[size_t(k)] = float(spectrum[k].real());
+            im[size_t(k)] = float(spectrum[k].imag());
+        }
+        float* column = out.col(t).data();
+        for (Eigen::Index k = 0; k < bins; ++k)
+            column[k] = std::sqrt(re[size_t(k)] * re[size_t(k)] + im[size_t(k)] * im[size_t(k)]);
+    });
+    return out;
 }
 
 Eigen::ArrayXf istft(const ComplexSpectrogram& stft_matrix, const StftParams& params,

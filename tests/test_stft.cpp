@@ -46,6 +46,20 @@ void compareWithDirect(const Eigen::ArrayXf& y, const StftParams& p) {
 class TestStft : public QObject {
     Q_OBJECT
 private slots:
+    void magnitudeFrameByFrameEqualsMagnitudeOfStft() {
+        // stftMagnitude never stores the complex matrix; its numbers must be magnitude(stft).
+        const Eigen::ArrayXf y = Eigen::ArrayXf::Random(30000);
+        for (const int n_fft : {2048, 1023, 512}) {
+            StftParams p;
+            p.n_fft = n_fft;
+            p.hop_length = n_fft / 3;
+            const Eigen::ArrayXXf expected = magnitude(stft(y, p));
+            const Eigen::ArrayXXf ours = stftMagnitude(y, p);
+            QCOMPARE(ours.cols(), expected.cols());
+            QVERIFY((ours == expected).all());
+        }
+    }
+
     void shorterThanNfftMatchesLibrosa() {
         const Eigen::ArrayXXf ref = readReference("tiny.stft_mag.npy");
         const Eigen::ArrayXXf ours = stftMagnitude(load(referencePath("tiny.wav")).mono());
