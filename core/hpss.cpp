@@ -179,7 +179,12 @@ HarmonicPercussive<Eigen::ArrayXXf> hpss(const Eigen::ArrayXXf& S, const HpssPar
     return parts;
 }
 
-HarmonicPercussive<ComplexSpectrogram> hpss(const ComplexSpectrogram& S, const HpssParams& params) {
+namespace {
+
+/// hpss(S), with |H| and |P| into `magnitudes` when it is given.
+HarmonicPercussive<ComplexSpectrogram> separate(const ComplexSpectrogram& S,
+                                                const HpssParams& params,
+                                                HarmonicPercussive<Eigen::ArrayXXf>* magnitudes) {
     params.validate();
     const Eigen::Index rows = S.rows();
     Eigen::ArrayXXf magnitude(rows, S.cols());
@@ -197,6 +202,8 @@ HarmonicPercussive<ComplexSpectrogram> hpss(const ComplexSpectrogram& S, const H
     const MaskRule rule(params);
     HarmonicPercussive<ComplexSpectrogram> parts{ComplexSpectrogram(rows, S.cols()),
                                                  ComplexSpectrogram(rows, S.cols())};
+    if (magnitudes)
+        *magnitudes = {Eigen::ArrayXXf(rows, S.cols()), Eigen::ArrayXXf(rows, S.cols())};
     parallelChunks(S.cols(), kMinColumns, [&](Eigen::Index begin, Eigen::Index end) {
         Eigen::ArrayXf mask_h(rows), mask_p(rows);
         Eigen::ArrayXf scratch[2];
@@ -209,9 +216,29 @@ HarmonicPercussive<ComplexSpectrogram> hpss(const ComplexSpectrogram& S, const H
             float* p = reinterpret_cast<float*>(parts.percussive.col(t).data());
             for (Eigen::Index r = 0; r < rows; ++r)
                 applyMasks(s, magnitude.col(t).data(), mask_h.data(), mask_p.data(), r, h, p);
+            if (magnitudes) {
+                float* h_mag = magnitudes->harmonic.col(t).data();
+                float* p_mag = magnitudes->percussive.col(t).data();
+                for (Eigen::Index r = 0; r < rows; ++r) {
+                    h_mag[r] = std::sqrt(h[2 * r] * h[2 * r] + h[2 * r + 1] * h[2 * r + 1]);
+                    p_mag[r] = std::sqrt(p[2 * r] * p[2 * r] + p[2 * r + 1] * p[2 * r + 1]);
+                }
+            }
         }
     });
     return parts;
+}
+
+} // namespace
+
+HarmonicPercussive<ComplexSpectrogram> hpss(const ComplexSpectrogram& S, const HpssParams& params) {
+    return separate(S, params, nullptr);
+}
+
+HpssWithMagnitudes hpssWithMagnitudes(const ComplexSpectrogram& S, const HpssParams& params) {
+    HpssWithMagnitudes out;
+    out.parts = separate(S, params, &out.magnitudes);
+    return out;
 }
 
 HarmonicPercussive<Eigen::ArrayXf> hpssSignals(const Eigen::ArrayXf& y, const HpssParams& params,

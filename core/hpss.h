@@ -96,6 +96,14 @@ HarmonicPercussive<Eigen::ArrayXXf> hpssMasks(const Eigen::ArrayXXf& S,
 HarmonicPercussive<ComplexSpectrogram> hpss(const ComplexSpectrogram& S,
                                             const HpssParams& params = {});
 
+/// hpss(S) and, computed in the same pass, |H| and |P| (np.abs: sqrt(re^2 + im^2) in float32,
+/// as magnitude() gives them): the layers' spectrograms without reading H and P again.
+struct HpssWithMagnitudes {
+    HarmonicPercussive<ComplexSpectrogram> parts;
+    HarmonicPercussive<Eigen::ArrayXXf> magnitudes;
+};
+HpssWithMagnitudes hpssWithMagnitudes(const ComplexSpectrogram& S, const HpssParams& params = {});
+
 /// librosa.decompose.hpss on a real, non-negative (magnitude or power) spectrogram:
 /// H = S * mask_H, P = S * mask_P, [shape=(d, n)].
 HarmonicPercussive<Eigen::ArrayXXf> hpss(const Eigen::ArrayXXf& S, const HpssParams& params = {});

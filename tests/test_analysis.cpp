@@ -3,9 +3,11 @@
 #include "core/analysis.h"
 #include "core/chroma_cqt.h"
 #include "core/decibel.h"
+#include "core/hpss.h"
 #include "core/mel.h"
 #include "core/npy.h"
 #include "core/stage_graph.h"
+#include "core/stft.h"
 #include "core/tuning.h"
 
 #include <QtTest>
@@ -394,6 +396,19 @@ private slots:
             QCOMPARE(analysis->chromaCqt().cols(), expected.cols());
             QVERIFY((analysis->chromaCqt() == expected).all());
         }
+    }
+
+    void layerSpectrogramsAreTheMagnitudesOfHpss() {
+        // |H| and |P| come out of the hpss pass itself: still np.abs of hpss(stft(y)).
+        const auto analysis = runAnalysis(kRef + "drums.wav", AnalysisSettings{});
+        const auto layers = hpss(analysis->stft());
+        QVERIFY((analysis->harmonicMagnitude() == magnitude(layers.harmonic)).all());
+        QVERIFY((analysis->percussiveMagnitude() == magnitude(layers.percussive)).all());
+        AnalysisSettings no_views;
+        no_views.features.views = false;
+        const auto without = runAnalysis(kRef + "drums.wav", no_views, {}, {}, analysis);
+        QCOMPARE(without->harmonicMagnitude().size(), Eigen::Index(0));
+        QVERIFY((without->harmonic() == analysis->harmonic()).all());
     }
 
     void melByBlocksEqualsMelSpectrogram() {
