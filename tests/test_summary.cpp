@@ -6,8 +6,11 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
+#include <vector>
 
 using namespace featurescope;
 
@@ -42,6 +45,31 @@ private slots:
         QVERIFY(std::abs(s[6] - 3.25) < 1e-12);
         QVERIFY(std::abs(s[7] - 7.75) < 1e-12);
         QVERIFY(std::abs(s[8] - 9.1) < 1e-12);
+    }
+
+    void radixSortedStatisticsEqualComparisonSorted() {
+        // Negative and positive values, zeros of both signs, ties, infinities and subnormals:
+        // the order the statistics are taken in must be std::sort's, to the last bit.
+        std::vector<float> pool = {0.0f, -0.0f, 1e-40f, -1e-40f, 3.5f, 3.5f, -2.25f, 1e30f};
+        Eigen::ArrayXf values = Eigen::ArrayXf::Random(7752) * 50.0f;
+        for (Eigen::Index i = 0; i < values.size(); i += 7)
+            values[i] = pool[size_t(i / 7) % pool.size()];
+        for (const bool with_infinity : {false, true}) {
+            if (with_infinity) values[3] = -std::numeric_limits<float>::infinity();
+            std::vector<double> sorted(values.begin(), values.end());
+            std::sort(sorted.begin(), sorted.end());
+            double sum = 0.0;
+            for (const double v : sorted)
+                sum += v;
+            const auto stats = summaryStatistics(values);
+            QCOMPARE(stats[0], sum / double(sorted.size()));
+            QCOMPARE(stats[2], sorted.front());
+            QCOMPARE(stats[3], sorted.back());
+            const double position = 0.25 * double(sorted.size() - 1);
+            const auto below = std::size_t(position);
+            QCOMPARE(stats[6], sorted[below] + (sorted[below + 1] - sorted[below]) *
+                                                   (position - double(below)));
+        }
     }
 
     void emptyGivesNanAndSilenceFinite() {
