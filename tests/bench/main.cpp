@@ -17,6 +17,7 @@
 #include "core/spectral.h"
 #include "core/spectral_contrast.h"
 #include "core/stft.h"
+#include "core/summary.h"
 #include "core/tempo.h"
 #if __has_include("core/chroma_cqt.h")
 #include "core/chroma_cqt.h"
@@ -27,6 +28,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <string>
 #include <thread>
@@ -66,15 +68,22 @@ Eigen::Index channelCount(const std::string& path) {
     return load(path, all).channels();
 }
 
-/// One whole default analysis, warmed up once, then each stage's start, end and CPU time.
+/// One whole default analysis (views included), warmed up once, then each stage's start, end and CPU time.
 int printTimeline(const std::string& path) {
     try {
         runAnalysis(path, AnalysisSettings{}); // plans, filter banks, page pools
+        const auto processCpuMs = [] {
+            timespec t{};
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+            return double(t.tv_sec) * 1e3 + double(t.tv_nsec) * 1e-6;
+        };
+        const double cpu_start = processCpuMs();
         const auto start = std::chrono::steady_clock::now();
         const auto analysis = runAnalysis(path, AnalysisSettings{});
         const double total =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                 .count();
+        const double process_cpu = processCpuMs() - cpu_start;
         std::printf("featurescope-bench --timeline %s; cores: %u\n", path.c_str(),
                     std::thread::hardware_concurrency());
         std::printf("%-24s %9s %9s %9s\n", "stage", "start ms", "end ms", "cpu ms");
@@ -84,7 +93,8 @@ int printTimeline(const std::string& path) {
                         (run.started + run.seconds) * 1e3, run.cpu_seconds * 1e3);
             cpu += run.cpu_seconds;
         }
-        std::printf("whole run %.1f ms; stage threads' CPU %.1f ms\n", total, cpu * 1e3);
+        std::printf("whole run %.1f ms; CPU %.1f ms in the stage threads, %.1f ms in all\n", total,
+                    cpu * 1e3, process_cpu);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s\n", e.what());
         return 1;
@@ -185,7 +195,15 @@ int main(int argc, char** argv) {
              keep(beatTrack(envelope, beat_params));
          }},
         {"whole default analysis (file -> summary)",
-         [&] { keep(runAnalysis(path, AnalysisSettings{})); }},
+         [&] { keep(summarize(*runAnalysis(path, AnalysisSettings{}))); }},
+        // What featurescope-extract runs by default: every feature and its summary, without the
+        // display-only spectrograms (stft_db, cqt_db, |H|, |P|) that only the window draws.
+        {"whole default extraction (no views)",
+         [&] {
+             AnalysisSettings settings;
+             settings.features.views = false;
+             keep(summarize(*runAnalysis(path, settings)));
+         }},
     };
     for (const auto& [name, work] : stages) {
         if (!only.empty() && name.find(only) == std::string::npos) continue;
