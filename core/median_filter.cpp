@@ -190,9 +190,72 @@ __attribute__((target("avx2"))) void filterLanesAvx2(const float* src, Eigen::In
                                                      float* window) {
     filterLanesWith<Avx2Ops>(src, n, src_stride, dst, dst_stride, size, window);
 }
+
+// Copies an 8 x 8 tile: row r of `src` (8 floats at src + r * src_stride) becomes column r of
+// `dst` (dst + c * dst_stride + r). Lines go in and out of the interleaved lane buffer this way.
+__attribute__((target("avx2"))) void transpose8x8Avx2(const float* src, Eigen::Index src_stride,
+                                                      float* dst, Eigen::Index dst_stride) {
+    __m256 r[8], t[8];
+    for (int k = 0; k < 8; ++k)
+        r[k] = _mm256_loadu_ps(src + k * src_stride);
+    for (int k = 0; k < 8; k += 2) {
+        t[k] = _mm256_unpacklo_ps(r[k], r[k + 1]);
+        t[k + 1] = _mm256_unpackhi_ps(r[k], r[k + 1]);
+    }
+    for (int k = 0; k < 8; k += 4) {
+        r[k] = _mm256_shuffle_ps(t[k], t[k + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        r[k + 1] = _mm256_shuffle_ps(t[k], t[k + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        r[k + 2] = _mm256_shuffle_ps(t[k + 1], t[k + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        r[k + 3] = _mm256_shuffle_ps(t[k + 1], t[k + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int k = 0; k < 4; ++k) {
+        _mm256_storeu_ps(dst + k * dst_stride, _mm256_permute2f128_ps(r[k], r[k + 4], 0x20));
+        _mm256_storeu_ps(dst + (k + 4) * dst_stride, _mm256_permute2f128_ps(r[k], r[k + 4], 0x31));
+    }
+}
 #endif
 
 #pragma GCC diagnostic pop
+
+/// Copies `length` samples of 8 lines into or out of the interleaved lane buffer: line l's
+/// sample t at line[l] + t * line_step <-> lanes[t * kLanes + l]. Whole 8 x 8 tiles go through
+/// registers with AVX2.
+static_assert(kLanes == 8, "the tiles are 8 x 8");
+
+void interleave(const float* const line[kLanes], Eigen::Index length, float* lanes) {
+    Eigen::Index t = 0;
+#if FEATURESCOPE_MEDIAN_AVX2
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    // Lines 1..7 must sit at a constant stride from line 0 for the tile loads.
+    const Eigen::Index stride = line[1] - line[0];
+    bool even = avx2;
+    for (int l = 2; l < kLanes && even; ++l)
+        even = line[l] - line[l - 1] == stride;
+    if (even)
+        for (; t + 8 <= length; t += 8)
+            transpose8x8Avx2(line[0] + t, stride, lanes + t * kLanes, kLanes);
+#endif
+    for (; t < length; ++t)
+        for (int l = 0; l < kLanes; ++l)
+            lanes[t * kLanes + l] = line[l][t];
+}
+
+void deinterleave(const float* lanes, Eigen::Index length, float* const line[kLanes]) {
+    Eigen::Index t = 0;
+#if FEATURESCOPE_MEDIAN_AVX2
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    const Eigen::Index stride = line[1] - line[0];
+    bool even = avx2;
+    for (int l = 2; l < kLanes && even; ++l)
+        even = line[l] - line[l - 1] == stride;
+    if (even)
+        for (; t + 8 <= length; t += 8)
+            transpose8x8Avx2(lanes + t * kLanes, kLanes, line[0] + t, stride);
+#endif
+    for (; t < length; ++t)
+        for (int l = 0; l < kLanes; ++l)
+            line[l][t] = lanes[t * kLanes + l];
+}
 
 void filterLanes(const float* src, Eigen::Index n, Eigen::Index src_stride, float* dst,
                  Eigen::Index dst_stride, int size, float* window) {
@@ -215,6 +278,28 @@ void filterBlock(const Eigen::ArrayXXf& x, Eigen::ArrayXXf& y, int axis, Eigen::
                  std::vector<float>& window) {
     const Eigen::Index length = axis == 1 ? x.cols() : x.rows();
     const auto at = [](Eigen::Index l, Eigen::Index t) { return size_t(t * kLanes + l); };
+    if (count == kLanes && axis == 0) {
+        // Eight whole columns: tiles transposed in registers.
+        const float* lines[kLanes];
+        float* targets[kLanes];
+        for (int l = 0; l < kLanes; ++l) {
+            lines[l] = x.col(first + l).data();
+            targets[l] = y.col(first + l).data();
+        }
+        interleave(lines, length, in.data());
+        filterLanes(in.data(), length, kLanes, out.data(), kLanes, size, window.data());
+        deinterleave(out.data(), length, targets);
+        return;
+    }
+    if (count == kLanes && axis == 1) {
+        // Eight whole rows: sample t of the eight is eight consecutive floats of column t.
+        for (Eigen::Index t = 0; t < length; ++t)
+            std::memcpy(&in[at(0, t)], &x(first, t), kLanes * sizeof(float));
+        filterLanes(in.data(), length, kLanes, out.data(), kLanes, size, window.data());
+        for (Eigen::Index t = 0; t < length; ++t)
+            std::memcpy(&y(first, t), &out[at(0, t)], kLanes * sizeof(float));
+        return;
+    }
     if (axis == 1) {
         for (Eigen::Index t = 0; t < length; ++t)
             for (Eigen::Index l = 0; l < kLanes; ++l)
