@@ -87,10 +87,14 @@ void RealFft::forward() {
 }
 
 void RealFft::inverse(const std::complex<float>* in, float* out) {
+    std::copy_n(inverse(in), n_, out);
+}
+
+const float* RealFft::inverse(const std::complex<float>* in) {
     std::copy_n(in, bins(), spectrum_); // c2r destroys its input
     fftwf_execute_dft_c2r(static_cast<fftwf_plan>(inverse_plan_),
                           reinterpret_cast<fftwf_complex*>(spectrum_), real_);
-    std::copy_n(real_, n_, out);
+    return real_;
 }
 
 RealFft64::RealFft64(int n)

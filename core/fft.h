@@ -25,6 +25,8 @@ public:
     /// in: n/2+1 complex values (imaginary parts of DC and, for even n, Nyquist are ignored);
     /// out: n reals, *not* divided by n (numpy's irfft divides; callers scale).
     void inverse(const std::complex<float>* in, float* out);
+    /// inverse(in, out) that leaves its n reals in realBuffer(), saving the copy out.
+    const float* inverse(const std::complex<float>* in);
 
     /// The aligned work buffers, for callers that fill the input in place and save a copy:
     /// write n reals to realBuffer(), call forward(), read bins() values from spectrumBuffer().

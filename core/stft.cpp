@@ -175,15 +175,15 @@ Eigen::ArrayXf istft(const ComplexSpectrogram& stft_matrix, const StftParams& pa
     const Eigen::ArrayXf window_sq = window.square();
 
     RealFft fft(n_fft);
-    std::vector<float> frame(static_cast<size_t>(n_fft));
     const float scale = 1.0f / float(n_fft);
     for (Eigen::Index t = 0; t < n_frames; ++t) {
         if (t % 64 == 0) throwIfCancelled();
-        fft.inverse(stft_matrix.col(t).data(), frame.data());
-        const Eigen::Index at = t * hop;
+        const float* frame = fft.inverse(stft_matrix.col(t).data());
+        float* out = signal.data() + t * hop;
+        float* weight = norm.data() + t * hop;
         for (int i = 0; i < n_fft; ++i) {
-            signal[at + i] += frame[size_t(i)] * scale * window[i];
-            norm[at + i] += window_sq[i];
+            out[i] += frame[i] * scale * window[i];
+            weight[i] += window_sq[i];
         }
     }
     const Eigen::Index out_length = length ? *length : full - 2 * pad;
