@@ -17,23 +17,6 @@ namespace featurescope::stages {
 
 namespace {
 
-/// |S| as sqrt(re^2 + im^2): vectorised, unlike std::abs's overflow-safe hypot, and within an
-/// ulp of it for any audio magnitude. Element-wise, so the columns are split between the cores
-/// (it sits on the path to the first spectrogram on screen).
-Matrix magnitude(const ComplexSpectrogram& S) {
-    Matrix out(S.rows(), S.cols());
-    parallelChunks(S.cols(), 512, [&](Eigen::Index begin, Eigen::Index end) {
-        // By blocks of columns, so that a cancellation is seen within a block.
-        for (Eigen::Index t = begin; t < end; t += 256) {
-            throwIfCancelled();
-            const Eigen::Index n = std::min<Eigen::Index>(256, end - t);
-            const auto block = S.middleCols(t, n);
-            out.middleCols(t, n) = (block.real().square() + block.imag().square()).sqrt();
-        }
-    });
-    return out;
-}
-
 /// amplitude_to_db(S, ref, top_db) by blocks of columns, so that a cancellation is seen within
 /// a block: the same float32 operations per entry as amplitudeToDb (power_to_db of |S|^2 with the
 /// reference resolved first), then the top_db floor from the maximum of the whole.
@@ -206,11 +189,15 @@ void StageBuilder::addSignalStages() {
             }
             return share(std::move(crop));
         });
-    add("stft", {"y"}, stftKey(), [stft](const Inputs& in) {
-        return share(featurescope::stft(as<Eigen::ArrayXf>(in[0]), stft));
+    // The STFT and its magnitude come out of one pass; "stft" and "stft_mag" are views into it.
+    add("stft_with_magnitude", {"y"}, stftKey(), [stft](const Inputs& in) {
+        return share(stftWithMagnitude(as<Eigen::ArrayXf>(in[0]), stft));
     });
-    add("stft_mag", {"stft"}, "",
-        [](const Inputs& in) { return share(magnitude(as<ComplexSpectrogram>(in[0]))); });
+    add("stft", {"stft_with_magnitude"}, "",
+        [](const Inputs& in) { return StageValue(in[0], &as<StftWithMagnitude>(in[0]).D); });
+    add("stft_mag", {"stft_with_magnitude"}, "", [](const Inputs& in) {
+        return StageValue(in[0], &as<StftWithMagnitude>(in[0]).magnitude);
+    });
 
     const bool ref_max = s_.db_ref == DbReference::max;
     const auto top_db = s_.top_db;

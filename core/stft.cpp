@@ -124,6 +124,24 @@ ComplexSpectrogram stft(const Eigen::ArrayXf& y, const StftParams& params) {
     return out;
 }
 
+StftWithMagnitude stftWithMagnitude(const Eigen::ArrayXf& y, const StftParams& params) {
+    params.validate();
+    const Eigen::Index bins = params.n_fft / 2 + 1;
+    const Eigen::Index frames = std::max<Eigen::Index>(frameCount(y.size(), params), 0);
+    StftWithMagnitude out{ComplexSpectrogram(bins, frames), Eigen::ArrayXXf(bins, frames)};
+    forEachFrameSpectrum(y, params, [&](Eigen::Index t, const std::complex<double>* spectrum) {
+        std::complex<float>* column = out.D.col(t).data();
+        for (Eigen::Index k = 0; k < bins; ++k)
+            column[k] = std::complex<float>(spectrum[k]);
+        // magnitude()'s float32 operations, on the bins just rounded.
+        const float* z = reinterpret_cast<const float*>(column);
+        float* mag = out.magnitude.col(t).data();
+        for (Eigen::Index k = 0; k < bins; ++k)
+            mag[k] = std::sqrt(z[2 * k] * z[2 * k] + z[2 * k + 1] * z[2 * k + 1]);
+    });
+    return out;
+}
+
 Eigen::ArrayXXf magnitude(const ComplexSpectrogram& D) {
     // sqrt(re^2 + im^2) rather than std::abs, whose overflow-safe hypot is several times slower;
     // STFT magnitudes of audio are nowhere near float overflow.

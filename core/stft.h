@@ -57,6 +57,13 @@ Eigen::ArrayXXf magnitude(const ComplexSpectrogram& D);
 /// |stft(y)|: the magnitude spectrogram, [shape=(1 + n_fft/2, t)].
 Eigen::ArrayXXf stftMagnitude(const Eigen::ArrayXf& y, const StftParams& params = {});
 
+/// stft(y) and, from the same pass, magnitude(stft(y)): both without reading the other again.
+struct StftWithMagnitude {
+    ComplexSpectrogram D;
+    Eigen::ArrayXXf magnitude;
+};
+StftWithMagnitude stftWithMagnitude(const Eigen::ArrayXf& y, const StftParams& params = {});
+
 /// librosa.istft(stft_matrix, hop_length, win_length, n_fft, window='hann', center, length):
 /// windowed overlap-add normalised by the summed squared window. `params.n_fft` is ignored:
 /// n_fft = 2 * (rows - 1), as librosa infers it. With `length` the output is trimmed or zero

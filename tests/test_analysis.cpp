@@ -398,6 +398,14 @@ private slots:
         }
     }
 
+    void stftMagnitudeIsTheMagnitudeOfTheStft() {
+        // Both come out of one pass: |D| must still be magnitude(stft(y)), bit for bit.
+        const auto analysis = runAnalysis(kRef + "drums.wav", AnalysisSettings{});
+        QVERIFY((analysis->stft() == stft(analysis->y())).all());
+        QVERIFY((analysis->stftMagnitude() == magnitude(analysis->stft())).all());
+        QVERIFY((analysis->stftMagnitude() == stftMagnitude(analysis->y())).all());
+    }
+
     void layerSpectrogramsAreTheMagnitudesOfHpss() {
         // |H| and |P| come out of the hpss pass itself: still np.abs of hpss(stft(y)).
         const auto analysis = runAnalysis(kRef + "drums.wav", AnalysisSettings{});
