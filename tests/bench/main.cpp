@@ -68,7 +68,8 @@ Eigen::Index channelCount(const std::string& path) {
     return load(path, all).channels();
 }
 
-/// One whole default analysis (views included), warmed up once, then each stage's start, end and CPU time.
+/// One whole default analysis (views included), warmed up once, then each stage's start, end and
+/// CPU time.
 int printTimeline(const std::string& path) {
     try {
         runAnalysis(path, AnalysisSettings{}); // plans, filter banks, page pools
@@ -152,6 +153,12 @@ int main(int argc, char** argv) {
         {"resample 44.1k->22.05k (soxr HQ)",
          [&] { keep(resample(y_native, decoded.sr, 22050.0)); }},
         {"decode + resample (load)", [&] { keep(load(path)); }},
+        {"load, mp3 in parts on every core",
+         [&] {
+             LoadOptions parts;
+             parts.threads = 0;
+             keep(load(path, parts));
+         }},
         {"stft (complex)", [&] { keep(stft(y)); }},
         {"stft magnitude", [&] { keep(stftMagnitude(y)); }},
         {"mel (from |S|^2)", [&] { keep(melSpectrogram(power, sr)); }},
