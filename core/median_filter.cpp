@@ -267,44 +267,36 @@ __attribute__((target("avx2"))) void transpose8x8Avx2(const float* src, Eigen::I
 }
 #endif
 
-/// Copies `length` samples of 8 lines into or out of the interleaved lane buffer: line l's
-/// sample t at line[l] + t * line_step <-> lanes[t * kLanes + l]. Whole 8 x 8 tiles go through
-/// registers with AVX2.
 static_assert(kLanes == 8, "the tiles are 8 x 8");
 
-void interleave(const float* const line[kLanes], Eigen::Index length, float* lanes) {
+/// Copies `length` samples of 8 lines, line l at first + l * stride, into the interleaved lane
+/// buffer (sample t of line l at lanes[t * kLanes + l]); whole 8 x 8 tiles go through
+/// registers with AVX2.
+void interleave(const float* first, Eigen::Index stride, Eigen::Index length, float* lanes) {
     Eigen::Index t = 0;
 #if FEATURESCOPE_MEDIAN_AVX2
     static const bool avx2 = __builtin_cpu_supports("avx2");
-    // Lines 1..7 must sit at a constant stride from line 0 for the tile loads.
-    const Eigen::Index stride = line[1] - line[0];
-    bool even = avx2;
-    for (int l = 2; l < kLanes && even; ++l)
-        even = line[l] - line[l - 1] == stride;
-    if (even)
+    if (avx2)
         for (; t + 8 <= length; t += 8)
-            transpose8x8Avx2(line[0] + t, stride, lanes + t * kLanes, kLanes);
+            transpose8x8Avx2(first + t, stride, lanes + t * kLanes, kLanes);
 #endif
     for (; t < length; ++t)
         for (int l = 0; l < kLanes; ++l)
-            lanes[t * kLanes + l] = line[l][t];
+            lanes[t * kLanes + l] = first[l * stride + t];
 }
 
-void deinterleave(const float* lanes, Eigen::Index length, float* const line[kLanes]) {
+/// The reverse of interleave.
+void deinterleave(const float* lanes, Eigen::Index length, float* first, Eigen::Index stride) {
     Eigen::Index t = 0;
 #if FEATURESCOPE_MEDIAN_AVX2
     static const bool avx2 = __builtin_cpu_supports("avx2");
-    const Eigen::Index stride = line[1] - line[0];
-    bool even = avx2;
-    for (int l = 2; l < kLanes && even; ++l)
-        even = line[l] - line[l - 1] == stride;
-    if (even)
+    if (avx2)
         for (; t + 8 <= length; t += 8)
-            transpose8x8Avx2(lanes + t * kLanes, kLanes, line[0] + t, stride);
+            transpose8x8Avx2(lanes + t * kLanes, kLanes, first + t, stride);
 #endif
     for (; t < length; ++t)
         for (int l = 0; l < kLanes; ++l)
-            line[l][t] = lanes[t * kLanes + l];
+            first[l * stride + t] = lanes[t * kLanes + l];
 }
 
 void filterLanes(const float* src, Eigen::Index n, Eigen::Index src_stride, float* dst,
@@ -334,15 +326,9 @@ void filterBlock(const Eigen::ArrayXXf& x, Eigen::ArrayXXf& y, int axis, Eigen::
     const auto at = [](Eigen::Index l, Eigen::Index t) { return size_t(t * kLanes + l); };
     if (count == kLanes && axis == 0) {
         // Eight whole columns: tiles transposed in registers.
-        const float* lines[kLanes];
-        float* targets[kLanes];
-        for (int l = 0; l < kLanes; ++l) {
-            lines[l] = x.col(first + l).data();
-            targets[l] = y.col(first + l).data();
-        }
-        interleave(lines, length, in.data());
+        interleave(x.col(first).data(), x.rows(), length, in.data());
         filterLanes(in.data(), length, kLanes, out.data(), kLanes, size, window.data());
-        deinterleave(out.data(), length, targets);
+        deinterleave(out.data(), length, y.col(first).data(), y.rows());
         return;
     }
     if (count == kLanes && axis == 1) {
