@@ -11,10 +11,10 @@ void tuneMallocForLargeArrays(char** argv) {
     if (std::getenv("FEATURESCOPE_DEFAULT_MALLOC")) return;
     const char* current = std::getenv("GLIBC_TUNABLES");
     std::string tunables = current ? current : "";
-    if (tunables.find("glibc.malloc.hugetlb") != std::string::npos) return;
+    if (tunables.find("glibc.malloc.mmap_max") != std::string::npos) return;
     // 1 TiB: in practice never trimmed.
     tunables += std::string(tunables.empty() ? "" : ":") +
-                "glibc.malloc.hugetlb=1:glibc.malloc.mmap_max=0:glibc.malloc.arena_max=1:"
+                "glibc.malloc.mmap_max=0:glibc.malloc.arena_max=1:"
                 "glibc.malloc.trim_threshold=1099511627776";
     if (setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) return;
     execv("/proc/self/exe", argv);
