@@ -111,6 +111,14 @@ struct MaskRule {
         const float split = softmask.split_zeros ? 0.5f : 0.0f;
         const ConstColumn h(harm, rows), p(perc, rows);
         squareSoftmask(h, p, margin_h, split, Column(mask_h, rows), scratch[0], scratch[1]);
+        if (margin_h == 1.0f && margin_p == 1.0f) {
+            // Both masks share Z = max(H, P) and the squares (H/Z)^2, (P/Z)^2 that the first
+            // left in scratch: mask_P = b2 / (b2 + a2), the very floats softmask(P, H) gives.
+            Column(mask_p, rows) = scratch[1] / (scratch[1] + scratch[0]);
+            for (Eigen::Index r = 0; r < rows; ++r)
+                if (std::max(harm[r], perc[r]) < kTiny) mask_p[r] = split;
+            return;
+        }
         squareSoftmask(p, h, margin_p, split, Column(mask_p, rows), scratch[0], scratch[1]);
     }
 };
