@@ -235,12 +235,10 @@ HarmonicPercussive<ComplexSpectrogram> separate(const ComplexSpectrogram& S,
             float* p = reinterpret_cast<float*>(parts.percussive.col(t).data());
             applyMasks(s, magnitude.col(t).data(), mask_h.data(), mask_p.data(), rows, h, p);
             if (magnitudes) {
-                float* h_mag = magnitudes->harmonic.col(t).data();
-                float* p_mag = magnitudes->percussive.col(t).data();
-                for (Eigen::Index r = 0; r < rows; ++r) {
-                    h_mag[r] = std::sqrt(h[2 * r] * h[2 * r] + h[2 * r + 1] * h[2 * r + 1]);
-                    p_mag[r] = std::sqrt(p[2 * r] * p[2 * r] + p[2 * r + 1] * p[2 * r + 1]);
-                }
+                complexMagnitudes(parts.harmonic.col(t).data(), rows,
+                                  magnitudes->harmonic.col(t).data());
+                complexMagnitudes(parts.percussive.col(t).data(), rows,
+                                  magnitudes->percussive.col(t).data());
             }
         }
     });

@@ -133,23 +133,23 @@ StftWithMagnitude stftWithMagnitude(const Eigen::ArrayXf& y, const StftParams& p
         std::complex<float>* column = out.D.col(t).data();
         for (Eigen::Index k = 0; k < bins; ++k)
             column[k] = std::complex<float>(spectrum[k]);
-        // magnitude()'s float32 operations, on the bins just rounded.
-        const float* z = reinterpret_cast<const float*>(column);
-        float* mag = out.magnitude.col(t).data();
-        for (Eigen::Index k = 0; k < bins; ++k)
-            mag[k] = std::sqrt(z[2 * k] * z[2 * k] + z[2 * k + 1] * z[2 * k + 1]);
+        complexMagnitudes(column, bins, out.magnitude.col(t).data());
     });
     return out;
 }
 
-Eigen::ArrayXXf magnitude(const ComplexSpectrogram& D) {
+void complexMagnitudes(const std::complex<float>* z, Eigen::Index count, float* out) {
     // sqrt(re^2 + im^2) rather than std::abs, whose overflow-safe hypot is several times slower;
-    // STFT magnitudes of audio are nowhere near float overflow.
+    // STFT magnitudes of audio are nowhere near float overflow. The loop vectorises (sqrtps is
+    // correctly rounded, like sqrtss).
+    const float* v = reinterpret_cast<const float*>(z);
+    for (Eigen::Index i = 0; i < count; ++i)
+        out[i] = std::sqrt(v[2 * i] * v[2 * i] + v[2 * i + 1] * v[2 * i + 1]);
+}
+
+Eigen::ArrayXXf magnitude(const ComplexSpectrogram& D) {
     Eigen::ArrayXXf mag(D.rows(), D.cols());
-    const std::complex<float>* in = D.data();
-    float* out = mag.data();
-    for (Eigen::Index i = 0; i < D.size(); ++i)
-        out[i] = std::sqrt(in[i].real() * in[i].real() + in[i].imag() * in[i].imag());
+    complexMagnitudes(D.data(), D.size(), mag.data());
     return mag;
 }
 
@@ -159,15 +159,11 @@ Eigen::ArrayXXf stftMagnitude(const Eigen::ArrayXf& y, const StftParams& params)
     params.validate();
     const Eigen::Index bins = params.n_fft / 2 + 1;
     Eigen::ArrayXXf out(bins, std::max<Eigen::Index>(frameCount(y.size(), params), 0));
-    std::vector<float> re(static_cast<size_t>(bins)), im(static_cast<size_t>(bins));
+    Eigen::ArrayXcf column(bins);
     forEachFrameSpectrum(y, params, [&](Eigen::Index t, const std::complex<double>* spectrum) {
-        for (Eigen::Index k = 0; k < bins; ++k) {
-            re[size_t(k)] = float(spectrum[k].real());
-            im[size_t(k)] = float(spectrum[k].imag());
-        }
-        float* column = out.col(t).data();
         for (Eigen::Index k = 0; k < bins; ++k)
-            column[k] = std::sqrt(re[size_t(k)] * re[size_t(k)] + im[size_t(k)] * im[size_t(k)]);
+            column[k] = std::complex<float>(spectrum[k]);
+        complexMagnitudes(column.data(), bins, out.col(t).data());
     });
     return out;
 }

@@ -54,6 +54,11 @@ ComplexSpectrogram stft(const Eigen::ArrayXf& y, const StftParams& params = {});
 /// |D| element by element (np.abs), [shape=D.shape].
 Eigen::ArrayXXf magnitude(const ComplexSpectrogram& D);
 
+/// out[i] = |z[i]| as magnitude() computes it: sqrt(re^2 + im^2) in float32, for `count`
+/// values. Every |S| of an STFT (the spectrogram, the HPSS layers, piptrack's) goes through
+/// it, so they agree to the bit.
+void complexMagnitudes(const std::complex<float>* z, Eigen::Index count, float* out);
+
 /// |stft(y)|: the magnitude spectrogram, [shape=(1 + n_fft/2, t)].
 Eigen::ArrayXXf stftMagnitude(const Eigen::ArrayXf& y, const StftParams& params = {});
 

@@ -14,10 +14,6 @@
 #include <thread>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace featurescope {
 
 void PiptrackParams::validate() const {
@@ -148,21 +144,6 @@ struct Candidates {
     }
 };
 
-/// out = sqrt(re^2 + im^2) in float32, as magnitude() computes it: the same products and sum,
-/// and a correctly rounded square root (SSE's sqrtps, four lanes at a time; Eigen's vectorised
-/// float sqrt is an rsqrt approximation that can differ in the last bit).
-void magnitudes(const float* re, const float* im, float* out, Eigen::Index count) {
-    Eigen::Index i = 0;
-#if defined(__SSE2__)
-    for (; i + 4 <= count; i += 4) {
-        const __m128 a = _mm_loadu_ps(re + i), b = _mm_loadu_ps(im + i);
-        _mm_storeu_ps(out + i, _mm_sqrt_ps(_mm_add_ps(_mm_mul_ps(a, a), _mm_mul_ps(b, b))));
-    }
-#endif
-    for (; i < count; ++i)
-        out[i] = std::sqrt(re[i] * re[i] + im[i] * im[i]);
-}
-
 /// The candidates of |stft(y)|, computed frame by frame on up to two threads, so that neither
 /// the spectrogram nor piptrack's matrices are ever stored. Each frame goes through the same
 /// steps as stft() then magnitude(): the float64 window times the float32 samples, a float64
@@ -190,7 +171,8 @@ Candidates candidatesOfSignal(const Eigen::ArrayXf& y, double sr, const Piptrack
         RealFft64 fft(n_fft);
         double* frame = fft.realBuffer();
         const Eigen::Index bins = fft.bins();
-        Eigen::ArrayXf re(bins), im(bins), mag(bins);
+        Eigen::ArrayXcf column(bins);
+        Eigen::ArrayXf mag(bins);
         for (Eigen::Index b = next++; b < n_blocks; b = next++) {
             throwIfCancelled();
             const Eigen::Index t1 = std::min(n_frames, (b + 1) * kBlockFrames);
@@ -198,11 +180,9 @@ Candidates candidatesOfSignal(const Eigen::ArrayXf& y, double sr, const Piptrack
                 windowedFrame(y, t * hop - pad, window, frame);
                 fft.forward();
                 const std::complex<double>* spectrum = fft.spectrumBuffer();
-                for (Eigen::Index k = 0; k < bins; ++k) {
-                    re[k] = float(spectrum[k].real());
-                    im[k] = float(spectrum[k].imag());
-                }
-                magnitudes(re.data(), im.data(), mag.data(), bins);
+                for (Eigen::Index k = 0; k < bins; ++k)
+                    column[k] = std::complex<float>(spectrum[k]);
+                complexMagnitudes(column.data(), bins, mag.data());
                 forEachPeakOfFrame(
                     mag.data(), bins, band, sr, n_fft, p,
                     [&](Eigen::Index, float pitch, float m) { found.add(pitch, m); });
