@@ -206,10 +206,14 @@ private:
     std::vector<float> kept_;
 };
 
-/// One part of a split decode: its own stream, opened and seeked `overlap` frames before
-/// `start`, reading `overlap + count` frames into `samples`.
+constexpr sf_count_t kMp3Frame = 1152;
+/// How early a part of a split decode starts, to be checked against the part before.
+constexpr sf_count_t kOverlap = 4 * kMp3Frame;
+
+/// One part of a split decode: its own stream, opened and seeked kOverlap frames before
+/// `start`, reading kOverlap + `count` frames into `samples`.
 struct DecodedPart {
-    sf_count_t start = 0, count = 0, overlap = 0;
+    sf_count_t start = 0, count = 0;
     std::unique_ptr<SNDFILE, SndfileCloser> file;
     std::vector<float> samples;
     sf_count_t frames = 0; // read, overlap included; fewer when the stream ended early
@@ -218,10 +222,10 @@ struct DecodedPart {
 void decodePart(const std::filesystem::path& path, int channels, bool mono, DecodedPart& part) {
     SF_INFO info{};
     part.file.reset(sf_open(path.c_str(), SFM_READ, &info));
-    if (!part.file || sf_seek(part.file.get(), part.start - part.overlap, SEEK_SET) < 0) return;
+    if (!part.file || sf_seek(part.file.get(), part.start - kOverlap, SEEK_SET) < 0) return;
     const Eigen::Index width = mono ? 1 : channels;
-    part.samples.reserve(size_t((part.overlap + part.count) * width));
-    part.frames = readFrames(part.file.get(), part.overlap + part.count, channels, mono,
+    part.samples.reserve(size_t((kOverlap + part.count) * width));
+    part.frames = readFrames(part.file.get(), kOverlap + part.count, channels, mono,
                              [&](const float* f, sf_count_t n) {
                                  part.samples.insert(part.samples.end(), f, f + n * width);
                              });
@@ -235,18 +239,6 @@ int decodeParts(const SF_INFO& info, sf_count_t frames, int threads) {
     return int(std::clamp<sf_count_t>(frames / info.samplerate, 1, threads));
 }
 
-/// Reads `limit` frames from `file` (already at `start`) into `sink`, split into `parts`
-/// decoded side by side. mpg123 decodes a few frames before a seek point to rebuild its bit
-/// reservoir and overlap buffers, which gives the very samples of one stream; but its synthesis
-/// window sums in an order set by a ring-buffer phase, which a seek can leave different (seen on
-/// a mono mp3 at every odd mp3 frame, never on stereo ones): then every later sample may differ
-/// in its last bit. So each part starts a few mp3 frames early, an even number of mp3 frames
-/// after the first part (the phase turns with each frame decoded since a seek), and is kept
-/// only when that overlap equals, bit for bit, the end of the part before it; otherwise the
-/// stream of the part before simply reads on. The result is always the single stream's.
-constexpr sf_count_t kMp3Frame = 1152;
-constexpr sf_count_t kOverlap = 4 * kMp3Frame;
-
 /// Where the parts of an mp3 of `limit` frames begin, counted from the first: `parts` nearly
 /// equal parts, each an even number of mp3 frames after the first.
 std::vector<sf_count_t> partStarts(sf_count_t limit, int parts) {
@@ -259,6 +251,15 @@ std::vector<sf_count_t> partStarts(sf_count_t limit, int parts) {
 /// Reads `limit` frames from `file` (already at `start`) into `append`, in parts decoded side
 /// by side, beginning at `part_starts` frames after `start`. Returns how many parts were read
 /// on from the stream before instead of their own.
+///
+/// mpg123 decodes a few frames before a seek point to rebuild its bit reservoir and overlap
+/// buffers, which gives the very samples of one stream; but its synthesis window sums in an
+/// order set by a ring-buffer phase, which a seek can leave different (seen on a mono mp3 at
+/// every odd mp3 frame, never on stereo ones): then every later sample may differ in its last
+/// bit. So each part starts kOverlap frames early, an even number of mp3 frames after the first
+/// part (the phase turns with each frame decoded since a seek), and is kept only when that
+/// overlap equals, bit for bit, the end of the part before it; otherwise the stream of the part
+/// before simply reads on. The result is always the single stream's.
 template <typename Append>
 int readSplit(const std::filesystem::path& path, SNDFILE* file, sf_count_t start, sf_count_t limit,
               const std::vector<sf_count_t>& part_starts, int channels, bool mono,
@@ -271,7 +272,7 @@ int readSplit(const std::filesystem::path& path, SNDFILE* file, sf_count_t start
     const size_t parts = bounds.size() - 1;
     std::vector<DecodedPart> rest(parts - 1);
     for (size_t k = 1; k < parts; ++k)
-        rest[k - 1] = DecodedPart{bounds[k], bounds[k + 1] - bounds[k], kOverlap, nullptr, {}, 0};
+        rest[k - 1] = DecodedPart{bounds[k], bounds[k + 1] - bounds[k], nullptr, {}, 0};
 
     Tail tail(kOverlap, width);
     const auto keep = [&](const float* f, sf_count_t n) {
@@ -293,9 +294,9 @@ int readSplit(const std::filesystem::path& path, SNDFILE* file, sf_count_t start
     for (DecodedPart& part : rest) {
         if (ended) break;
         const float* own = part.samples.data();
-        if (part.frames >= part.overlap && tail.matches(own)) {
-            keep(own + part.overlap * width, part.frames - part.overlap);
-            ended = part.frames < part.overlap + part.count;
+        if (part.frames >= kOverlap && tail.matches(own)) {
+            keep(own + kOverlap * width, part.frames - kOverlap);
+            ended = part.frames < kOverlap + part.count;
             exact = part.file.get();
         } else {
             ++rereads;
@@ -348,10 +349,12 @@ Audio loadImpl(const std::filesystem::path& path, const LoadOptions& options,
     } else if (const int parts = decodeParts(info, limit, options.threads); parts > 1) {
         starts = partStarts(limit, parts);
     }
-    const int reread = starts.empty() ? 0
-                                      : readSplit(path, file.get(), start, limit, starts,
-                                                  in_channels, options.mono, append);
-    if (starts.empty()) readFrames(file.get(), limit, in_channels, options.mono, append);
+    int reread = 0;
+    if (starts.empty())
+        readFrames(file.get(), limit, in_channels, options.mono, append);
+    else
+        reread =
+            readSplit(path, file.get(), start, limit, starts, in_channels, options.mono, append);
     if (rereads) *rereads = reread;
     if (sink.inputFrames() == 0) {
         if (sf_error(file.get()) != SF_ERR_NO_ERROR)
