@@ -51,18 +51,17 @@ std::string StageBuilder::needChromaCqt(Signal signal) {
     // chroma_cqt estimates the tuning by piptrack on |stft(y, n_fft=2048, hop_length=512)|:
     // with the analysis's STFT at those settings, that is the magnitude stage, not a second STFT
     // of the same signal (the same float steps, so the same peaks and the same tuning).
-    if (!s_.tuning && s_.n_fft == 2048 && s_.hop_length == 512) {
-        add(name, {needSignal(signal), needMagnitude(signal)}, key, [params, sr](const Inputs& in) {
+    std::vector<std::string> inputs{needSignal(signal)};
+    if (!s_.tuning && s_.n_fft == 2048 && s_.hop_length == 512)
+        inputs.push_back(needMagnitude(signal));
+    add(name, inputs, key, [params, sr](const Inputs& in) {
+        ChromaCqtParams given = params;
+        if (in.size() > 1) {
             TuningParams tuning;
             tuning.bins_per_octave = params.bins_per_octave;
-            ChromaCqtParams given = params;
             given.tuning = estimateTuningFromSpectrogram(as<Matrix>(in[1]), sr, tuning);
-            return share(chromaCqt(as<Eigen::ArrayXf>(in[0]), sr, given));
-        });
-        return name;
-    }
-    add(name, {needSignal(signal)}, key, [params, sr](const Inputs& in) {
-        return share(chromaCqt(as<Eigen::ArrayXf>(in[0]), sr, params));
+        }
+        return share(chromaCqt(as<Eigen::ArrayXf>(in[0]), sr, given));
     });
     return name;
 }
