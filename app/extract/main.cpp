@@ -2,7 +2,7 @@
 #include "app/extract/extract.h"
 #include "app/extract/merge.h"
 #include "app/extract/options.h"
-#include "core/large_pages.h"
+#include "core/malloc_tuning.h"
 
 #include <cstdio>
 #if defined(__GLIBC__)

@@ -10,7 +10,7 @@
 #include "core/decibel.h"
 #include "core/energy.h"
 #include "core/hpss.h"
-#include "core/large_pages.h"
+#include "core/malloc_tuning.h"
 #include "core/mel.h"
 #include "core/mfcc.h"
 #include "core/onset.h"

@@ -7,7 +7,7 @@
 
 #include "core/audio.h"
 #include "core/highlight.h"
-#include "core/large_pages.h"
+#include "core/malloc_tuning.h"
 #include "core/npy.h"
 
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "core/large_pages.h"
+#include "core/malloc_tuning.h"
 
 #include <cstdlib>
 #include <string>
