@@ -179,7 +179,9 @@ filterLanesWith(const float* src, Eigen::Index n, Eigen::Index src_stride, float
 }
 
 // filterLanesWith for a window size known at compile time: the sorted window lives in
-// registers (fully unrolled), with no loads and stores of it between steps.
+// registers (fully unrolled), with no loads and stores of it between steps. It stays a
+// separate copy on purpose: one template serving both (slots in registers or in memory,
+// carried from step to step) was tried and cost this kernel its whole 20 % gain.
 template <class Ops, int Size>
 [[gnu::always_inline]] inline void filterLanesFixed(const float* src, Eigen::Index n,
                                                     Eigen::Index src_stride, float* dst,
