@@ -158,6 +158,26 @@ private:
     Eigen::Index input_frames_ = 0;
 };
 
+/// mono[i] = the mean of frame i's channels, summed in channel order and then divided, as
+/// librosa's to_mono (np.mean over the channel axis) rounds it. Channel by channel over the
+/// whole block, so that the loops vectorise: per frame, a short sum and a division were scalar.
+void downmix(const float* interleaved, sf_count_t frames, int channels, float* mono) {
+    const size_t n = size_t(frames), width = size_t(channels);
+    if (channels == 2) { // the common case, in one pass
+        for (size_t i = 0; i < n; ++i)
+            mono[i] = (interleaved[2 * i] + interleaved[2 * i + 1]) / 2.0f;
+        return;
+    }
+    for (size_t i = 0; i < n; ++i)
+        mono[i] = interleaved[i * width];
+    for (size_t c = 1; c < width; ++c)
+        for (size_t i = 0; i < n; ++i)
+            mono[i] += interleaved[i * width + c];
+    const float count = float(channels);
+    for (size_t i = 0; i < n; ++i)
+        mono[i] /= count;
+}
+
 /// Reads up to `count` frames from `file`'s current position, a block at a time, downmixed to
 /// mono when `mono`, and hands each block to `consume(frames, n)`. Returns the frames read:
 /// fewer than `count` when the stream ends or fails first.
@@ -173,12 +193,7 @@ sf_count_t readFrames(SNDFILE* file, sf_count_t count, int channels, bool mono,
         const sf_count_t got = sf_readf_float(file, block.data(), want);
         if (got <= 0) break;
         if (mono && channels > 1) {
-            for (sf_count_t i = 0; i < got; ++i) {
-                float sum = 0.0f;
-                for (int c = 0; c < channels; ++c)
-                    sum += block[size_t(i * channels + c)];
-                mixed[size_t(i)] = sum / float(channels);
-            }
+            downmix(block.data(), got, channels, mixed.data());
             consume(mixed.data(), got);
         } else {
             consume(block.data(), got);
