@@ -43,6 +43,13 @@ FeatureSelection FeatureSelection::none() {
     return selection;
 }
 
+FeatureSelection FeatureSelection::withoutDisplayOnly() const {
+    FeatureSelection selection = *this;
+    selection.views = false;
+    selection.cqt = false;
+    return selection;
+}
+
 FeatureSelection FeatureSelection::parse(std::string_view text) {
     if (text == "all") {
         FeatureSelection all;

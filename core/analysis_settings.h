@@ -37,6 +37,9 @@ struct FeatureSelection {
     bool operator==(const FeatureSelection&) const = default;
     /// Nothing but the STFT.
     static FeatureSelection none();
+    /// This selection without what only a window draws or an export writes: the views and |cqt|
+    /// (chroma_cqt has its own CQT). Every summary column stays.
+    FeatureSelection withoutDisplayOnly() const;
     /// Comma-separated names above ("mel,mfcc,chroma_stft"), or "all". Throws
     /// std::invalid_argument naming an unknown feature.
     static FeatureSelection parse(std::string_view text);

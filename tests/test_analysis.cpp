@@ -8,6 +8,7 @@
 #include "core/npy.h"
 #include "core/stage_graph.h"
 #include "core/stft.h"
+#include "core/summary.h"
 #include "core/tuning.h"
 
 #include <QtTest>
@@ -417,6 +418,23 @@ private slots:
         const auto without = runAnalysis(kRef + "drums.wav", no_views, {}, {}, analysis);
         QCOMPARE(without->harmonicMagnitude().size(), Eigen::Index(0));
         QVERIFY((without->harmonic() == analysis->harmonic()).all());
+    }
+
+    void summaryNeedsNoDisplayOnlyOutput() {
+        // What featurescope-extract computes: every summary value equal, without |cqt| or views.
+        AnalysisSettings batch;
+        batch.features = batch.features.withoutDisplayOnly();
+        const auto full = runAnalysis(kRef + "drums.wav", AnalysisSettings{});
+        const auto lean = runAnalysis(kRef + "drums.wav", batch);
+        QCOMPARE(lean->cqt().size(), Eigen::Index(0));
+        QVERIFY(!lean->stageRunId("stft_db"));
+        const Summary a = summarize(*full), b = summarize(*lean);
+        QVERIFY(!a.names.empty());
+        QVERIFY(a.names == b.names);
+        for (size_t i = 0; i < a.values.size(); ++i)
+            if (!(std::isnan(a.values[i]) && std::isnan(b.values[i])))
+                QCOMPARE(b.values[i], a.values[i]);
+        QCOMPARE(lean->tempo(), full->tempo());
     }
 
     void melByBlocksEqualsMelSpectrogram() {

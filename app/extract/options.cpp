@@ -65,7 +65,7 @@ summary.json, summary_z.csv (z-scored by OUTDIR/scaler.csv), OUTDIR/skipped.csv,
                          the features are then computed on the crop (zero-padded)
   --features LIST        mel,mfcc,mfcc_delta,spectral,spectral_contrast,rms,zcr,chroma_stft,
                          cqt,chroma_cqt,tonnetz,hpss,onset_strength,tempo,beats,tempogram,
-                         views | all
+                         views | all (cqt and views are display-only: --npy computes them)
   --routing LIST         feature=signal pairs, signal original|harmonic|percussive
                          (default chroma/tonnetz harmonic, rhythm percussive, others original)
   --frames               write each track's frame table (CSV)
@@ -176,7 +176,7 @@ Options parseOptions(const std::vector<std::string>& args) {
         s.crop_signal = s.crop.kind != CropPolicy::Kind::none;
         s.validate();
         // No window draws here: the display-only spectrograms are skipped unless exported.
-        s.features.views = false;
+        s.features = s.features.withoutDisplayOnly();
         // The exported matrices must be computed.
         for (const auto& name : options.exports.npy) {
             if (name == "mel" || name == "mel_db") s.features.mel = true;
