@@ -1,12 +1,11 @@
 #include "core/summary.h"
 
+#include "core/float_sort.h"
 #include "core/parallel.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdint>
-#include <cstring>
 #include <limits>
 
 namespace featurescope {
@@ -22,34 +21,6 @@ double percentile(const std::vector<float>& sorted, double q) {
     return double(sorted[below]) + (double(sorted[above]) - double(sorted[below])) * fraction;
 }
 
-/// Sorts finite floats ascending: an LSD radix sort on their bits, made to order as the values
-/// do (negative: every bit flipped; positive: the sign bit set), three passes of 11 bits. A
-/// frame series of a 3-minute track (7752 values) sorts ten times faster than by comparisons.
-void sortFloats(std::vector<float>& values) {
-    const std::size_t n = values.size();
-    std::vector<std::uint32_t> keys(n), scratch(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        std::uint32_t bits;
-        std::memcpy(&bits, &values[i], sizeof bits);
-        keys[i] = bits & 0x80000000u ? ~bits : bits | 0x80000000u;
-    }
-    for (int shift = 0; shift < 33; shift += 11) {
-        std::array<std::size_t, 2049> count{};
-        for (const std::uint32_t key : keys)
-            ++count[((key >> shift) & 0x7ffu) + 1];
-        for (std::size_t d = 1; d < count.size(); ++d)
-            count[d] += count[d - 1];
-        for (const std::uint32_t key : keys)
-            scratch[count[(key >> shift) & 0x7ffu]++] = key;
-        keys.swap(scratch);
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t key = keys[i];
-        const std::uint32_t bits = key & 0x80000000u ? key & 0x7fffffffu : ~key;
-        std::memcpy(&values[i], &bits, sizeof bits);
-    }
-}
-
 } // namespace
 
 std::array<double, kSummaryStats.size()> summaryStatistics(const Eigen::ArrayXf& values) {
@@ -62,7 +33,7 @@ std::array<double, kSummaryStats.size()> summaryStatistics(const Eigen::ArrayXf&
     // run in double, in sorted order.
     std::vector<float> sorted(values.data(), values.data() + values.size());
     if (values.isFinite().all())
-        sortFloats(sorted);
+        radixSortFloats(sorted);
     else // NaN has no place in a radix order; std::sort keeps the earlier behaviour
         std::sort(sorted.begin(), sorted.end());
     const double n = static_cast<double>(sorted.size());
