@@ -139,8 +139,10 @@ std::shared_ptr<const CqtPlan> cqtPlan(double sr, double fmin_tuned, const CqtPa
                   p.sparsity,   p.scale};
     std::lock_guard lock(mutex);
     if (auto it = cache.find(key); it != cache.end()) return it->second;
-    // Estimated tunings make a new key per track; a small bound keeps a batch from hoarding.
-    if (cache.size() >= 16) cache.clear();
+    // Estimated tunings give each track one of about 100 keys (a resolution of 0.01 bin), and a
+    // chroma_cqt plan takes several ms to build but holds about 50 KB: room for them all, while a
+    // bound still keeps a session that changes parameters from hoarding.
+    if (cache.size() >= 256) cache.clear();
     auto plan = buildPlan(sr, fmin_tuned, p);
     cache.emplace(key, plan);
     return plan;
