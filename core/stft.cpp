@@ -168,6 +168,43 @@ Eigen::ArrayXXf stftMagnitude(const Eigen::ArrayXf& y, const StftParams& params)
     return out;
 }
 
+namespace {
+
+/// librosa.filters.window_sumsquare in float32: window_sq added at every frame's offset t * hop,
+/// frame after frame, into n_fft + hop * (n_frames - 1) zeros. A sample's sum runs over the
+/// frames covering it, in frame order; away from the first and last n_fft samples those are
+/// the same window offsets, in the same order, every hop samples, so one period is summed and
+/// repeated: the same floats as the frame loop, without its second read-modify-write stream.
+Eigen::ArrayXf windowSumSquare(const Eigen::ArrayXf& window_sq, Eigen::Index n_frames, int hop) {
+    const Eigen::Index n_fft = window_sq.size();
+    const Eigen::Index full = n_fft + Eigen::Index(hop) * std::max<Eigen::Index>(n_frames - 1, 0);
+    Eigen::ArrayXf sum(full);
+    // Sample i is covered by frames t with t * hop <= i < t * hop + n_fft, 0 <= t < n_frames.
+    const auto exact = [&](Eigen::Index i) {
+        const Eigen::Index last = std::min(n_frames - 1, i / hop);
+        const Eigen::Index first = i < n_fft ? 0 : (i - n_fft) / hop + 1;
+        float s = 0.0f;
+        for (Eigen::Index t = first; t <= last; ++t)
+            s += window_sq[i - t * hop];
+        return s;
+    };
+    // Interior: every frame that could cover i exists, i.e. n_fft <= i and the frame starting
+    // at or before i is not past the last one.
+    const Eigen::Index begin = std::min(full, n_fft);
+    const Eigen::Index end = std::max(begin, std::min(full, n_frames * hop));
+    for (Eigen::Index i = 0; i < begin; ++i)
+        sum[i] = exact(i);
+    for (Eigen::Index i = begin; i < std::min(end, begin + hop); ++i)
+        sum[i] = exact(i);
+    for (Eigen::Index i = begin + hop; i < end; ++i)
+        sum[i] = sum[i - hop];
+    for (Eigen::Index i = end; i < full; ++i)
+        sum[i] = exact(i);
+    return sum;
+}
+
+} // namespace
+
 Eigen::ArrayXf istft(const ComplexSpectrogram& stft_matrix, const StftParams& params,
                      std::optional<Eigen::Index> length) {
     const int n_fft = int(2 * (stft_matrix.rows() - 1));
@@ -185,8 +222,7 @@ Eigen::ArrayXf istft(const ComplexSpectrogram& stft_matrix, const StftParams& pa
     const Eigen::ArrayXf window = hannWindow(p.windowLength(), n_fft);
     const Eigen::Index full = n_fft + Eigen::Index(hop) * std::max<Eigen::Index>(n_frames - 1, 0);
     Eigen::ArrayXf signal = Eigen::ArrayXf::Zero(full);
-    Eigen::ArrayXf norm = Eigen::ArrayXf::Zero(full);
-    const Eigen::ArrayXf window_sq = window.square();
+    const Eigen::ArrayXf norm = windowSumSquare(window.square(), n_frames, hop);
 
     RealFft fft(n_fft);
     const float scale = 1.0f / float(n_fft);
@@ -194,11 +230,8 @@ Eigen::ArrayXf istft(const ComplexSpectrogram& stft_matrix, const StftParams& pa
         if (t % 64 == 0) throwIfCancelled();
         const float* frame = fft.inverse(stft_matrix.col(t).data());
         float* out = signal.data() + t * hop;
-        float* weight = norm.data() + t * hop;
-        for (int i = 0; i < n_fft; ++i) {
+        for (int i = 0; i < n_fft; ++i)
             out[i] += frame[i] * scale * window[i];
-            weight[i] += window_sq[i];
-        }
     }
     const Eigen::Index out_length = length ? *length : full - 2 * pad;
     Eigen::ArrayXf y = Eigen::ArrayXf::Zero(std::max<Eigen::Index>(out_length, 0));

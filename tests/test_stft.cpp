@@ -1,5 +1,6 @@
 // core/stft: librosa.stft / istft semantics on the edge cases.
 #include "core/audio.h"
+#include "core/fft.h"
 #include "core/npy.h"
 #include "core/stft.h"
 #include "tests/support/test_support.h"
@@ -7,6 +8,7 @@
 #include <QtTest>
 
 #include <complex>
+#include <limits>
 #include <thread>
 
 using namespace featurescope;
@@ -28,6 +30,35 @@ Eigen::ArrayXf directFrameMagnitude(const Eigen::ArrayXf& y, const StftParams& p
         mag[k] = float(std::abs(sum));
     }
     return mag;
+}
+
+/// librosa.istft spelled out: each frame's inverse FFT, windowed, overlap-added, and the window's
+/// squares overlap-added beside it frame after frame; then the division where the sum is
+/// not tiny. The floats istft must give, whatever its shortcuts.
+Eigen::ArrayXf frameLoopIstft(const Eigen::ArrayXXcf& D, const StftParams& p, Eigen::Index length) {
+    const int n_fft = int(2 * (D.rows() - 1));
+    const int hop = p.hopLength();
+    const Eigen::Index pad = p.center ? n_fft / 2 : 0;
+    const Eigen::Index n_frames =
+        std::min<Eigen::Index>(D.cols(), (length + 2 * pad + hop - 1) / hop);
+    const Eigen::ArrayXf window = hannWindow(p.windowLength(), n_fft);
+    const Eigen::Index full = n_fft + Eigen::Index(hop) * std::max<Eigen::Index>(n_frames - 1, 0);
+    Eigen::ArrayXf signal = Eigen::ArrayXf::Zero(full), norm = Eigen::ArrayXf::Zero(full);
+    RealFft fft(n_fft);
+    Eigen::ArrayXf frame(n_fft);
+    for (Eigen::Index t = 0; t < n_frames; ++t) {
+        fft.inverse(D.col(t).data(), frame.data());
+        for (int i = 0; i < n_fft; ++i) {
+            signal[t * hop + i] += frame[i] * (1.0f / float(n_fft)) * window[i];
+            norm[t * hop + i] += window[i] * window[i];
+        }
+    }
+    Eigen::ArrayXf y = Eigen::ArrayXf::Zero(length);
+    for (Eigen::Index i = 0; i < length && i + pad < full; ++i) {
+        const float w = norm[i + pad];
+        y[i] = w > std::numeric_limits<float>::min() ? signal[i + pad] / w : signal[i + pad];
+    }
+    return y;
 }
 
 void compareWithDirect(const Eigen::ArrayXf& y, const StftParams& p) {
@@ -107,6 +138,25 @@ private slots:
             const Eigen::ArrayXf back = istft(stft(y, p), p, y.size());
             QCOMPARE(back.size(), y.size());
             QVERIFY((back - y).abs().maxCoeff() < 1e-4f);
+        }
+    }
+
+    void istftEqualsTheFrameLoop() {
+        // The window's sum of squares is tiled, not accumulated frame by frame: the same floats,
+        // at the edges, with hops that do not divide n_fft, and with gaps (hop > n_fft).
+        const Eigen::ArrayXf y = whiteNoise(20011, 12345);
+        for (StftParams p :
+             {StftParams{}, StftParams{1024, 333, 0, true}, StftParams{512, 77, 300, false},
+              StftParams{256, 400, 0, true}, StftParams{2048, 512, 1500, true}}) {
+            const Eigen::ArrayXXcf D = stft(y, p);
+            for (Eigen::Index length : {y.size(), Eigen::Index(3000), Eigen::Index(100)}) {
+                const Eigen::ArrayXf ours = istft(D, p, length);
+                const Eigen::ArrayXf expected = frameLoopIstft(D, p, length);
+                QCOMPARE(ours.size(), expected.size());
+                QVERIFY((ours == expected).all());
+            }
+            const Eigen::ArrayXXcf two = D.leftCols(2);
+            QVERIFY((istft(two, p, 700) == frameLoopIstft(two, p, 700)).all());
         }
     }
 

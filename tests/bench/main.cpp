@@ -171,6 +171,7 @@ int main(int argc, char** argv) {
          }},
         {"stft (complex)", [&] { keep(stft(y)); }},
         {"stft magnitude", [&] { keep(stftMagnitude(y)); }},
+        {"istft", [&] { keep(istft(D, {}, y.size())); }},
         {"mel (from |S|^2)", [&] { keep(melSpectrogram(power, sr)); }},
         {"mfcc (power_to_db + DCT)", [&] { keep(mfcc(powerToDb(mel))); }},
         {"spectral set (shape, contrast, rms, zcr)",
