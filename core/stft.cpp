@@ -1,6 +1,7 @@
 #include "core/stft.h"
 
 #include "core/fft.h"
+#include "core/frame_kernels.h"
 
 #include "core/cancellation.h"
 
@@ -11,10 +12,6 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace featurescope {
 
@@ -36,24 +33,6 @@ Eigen::ArrayXd hannWindow64(int win_length, int n_fft) {
             0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * double(n) / double(win_length));
     return window;
 }
-
-namespace {
-/// frame[i] = double(x[i]) * window[i], two lanes at a time where SSE2 is there (the compiler's
-/// own vectorisation of the widening spills to the stack).
-void multiplyWindow(const float* x, const double* window, double* frame, int n) {
-    int i = 0;
-#if defined(__SSE2__)
-    for (; i + 4 <= n; i += 4) {
-        const __m128 four = _mm_loadu_ps(x + i);
-        const __m128d low = _mm_cvtps_pd(four), high = _mm_cvtps_pd(_mm_movehl_ps(four, four));
-        _mm_storeu_pd(frame + i, _mm_mul_pd(low, _mm_loadu_pd(window + i)));
-        _mm_storeu_pd(frame + i + 2, _mm_mul_pd(high, _mm_loadu_pd(window + i + 2)));
-    }
-#endif
-    for (; i < n; ++i)
-        frame[i] = double(x[i]) * window[i];
-}
-} // namespace
 
 void windowedFrame(const Eigen::ArrayXf& y, Eigen::Index start, const Eigen::ArrayXd& window,
                    double* frame) {
@@ -117,9 +96,7 @@ ComplexSpectrogram stft(const Eigen::ArrayXf& y, const StftParams& params) {
     const Eigen::Index bins = params.n_fft / 2 + 1;
     ComplexSpectrogram out(bins, std::max<Eigen::Index>(frameCount(y.size(), params), 0));
     forEachFrameSpectrum(y, params, [&](Eigen::Index t, const std::complex<double>* spectrum) {
-        std::complex<float>* column = out.col(t).data();
-        for (Eigen::Index k = 0; k < bins; ++k)
-            column[k] = std::complex<float>(spectrum[k]);
+        roundSpectrum(spectrum, bins, out.col(t).data(), nullptr);
     });
     return out;
 }
@@ -130,10 +107,7 @@ StftWithMagnitude stftWithMagnitude(const Eigen::ArrayXf& y, const StftParams& p
     const Eigen::Index frames = std::max<Eigen::Index>(frameCount(y.size(), params), 0);
     StftWithMagnitude out{ComplexSpectrogram(bins, frames), Eigen::ArrayXXf(bins, frames)};
     forEachFrameSpectrum(y, params, [&](Eigen::Index t, const std::complex<double>* spectrum) {
-        std::complex<float>* column = out.D.col(t).data();
-        for (Eigen::Index k = 0; k < bins; ++k)
-            column[k] = std::complex<float>(spectrum[k]);
-        complexMagnitudes(column, bins, out.magnitude.col(t).data());
+        roundSpectrum(spectrum, bins, out.D.col(t).data(), out.magnitude.col(t).data());
     });
     return out;
 }
@@ -159,11 +133,8 @@ Eigen::ArrayXXf stftMagnitude(const Eigen::ArrayXf& y, const StftParams& params)
     params.validate();
     const Eigen::Index bins = params.n_fft / 2 + 1;
     Eigen::ArrayXXf out(bins, std::max<Eigen::Index>(frameCount(y.size(), params), 0));
-    Eigen::ArrayXcf column(bins);
     forEachFrameSpectrum(y, params, [&](Eigen::Index t, const std::complex<double>* spectrum) {
-        for (Eigen::Index k = 0; k < bins; ++k)
-            column[k] = std::complex<float>(spectrum[k]);
-        complexMagnitudes(column.data(), bins, out.col(t).data());
+        roundSpectrum(spectrum, bins, nullptr, out.col(t).data());
     });
     return out;
 }

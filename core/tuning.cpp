@@ -2,6 +2,7 @@
 
 #include "core/cancellation.h"
 #include "core/fft.h"
+#include "core/frame_kernels.h"
 #include "core/stft.h"
 
 #include <algorithm>
@@ -171,7 +172,6 @@ Candidates candidatesOfSignal(const Eigen::ArrayXf& y, double sr, const Piptrack
         RealFft64 fft(n_fft);
         double* frame = fft.realBuffer();
         const Eigen::Index bins = fft.bins();
-        Eigen::ArrayXcf column(bins);
         Eigen::ArrayXf mag(bins);
         for (Eigen::Index b = next++; b < n_blocks; b = next++) {
             throwIfCancelled();
@@ -179,10 +179,7 @@ Candidates candidatesOfSignal(const Eigen::ArrayXf& y, double sr, const Piptrack
             for (Eigen::Index t = b * kBlockFrames; t < t1; ++t) {
                 windowedFrame(y, t * hop - pad, window, frame);
                 fft.forward();
-                const std::complex<double>* spectrum = fft.spectrumBuffer();
-                for (Eigen::Index k = 0; k < bins; ++k)
-                    column[k] = std::complex<float>(spectrum[k]);
-                complexMagnitudes(column.data(), bins, mag.data());
+                roundSpectrum(fft.spectrumBuffer(), bins, nullptr, mag.data());
                 forEachPeakOfFrame(
                     mag.data(), bins, band, sr, n_fft, p,
                     [&](Eigen::Index, float pitch, float m) { found.add(pitch, m); });
