@@ -2,6 +2,7 @@
 
 #include "core/cancellation.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -96,6 +97,51 @@ Eigen::ArrayXXf rms(const Eigen::ArrayXXf& S, int frame_length) {
     return out;
 }
 
+namespace {
+
+/// Frame t's crossing rate: the pairs (y[j-1], y[j]) whose classes differ, for the frame's
+/// samples j after its first, over frame_length. Frame t covers y[t * hop - pad ..] of the
+/// edge-padded signal; the padding repeats y[0] and y[n-1], so it adds no crossing of its own,
+/// and a frame's count is C(last) - C(first) with C(i) the crossings up to sample i (clamped).
+/// The frames' first and last samples each rise with t: C is counted at them in order, a
+/// stretch of samples at a time, so each sample is classified once, in a loop that vectorises.
+template <typename Classify>
+Eigen::ArrayXXf frameCrossingRates(const Eigen::ArrayXf& y, int length, int hop, Eigen::Index pad,
+                                   Eigen::Index n_frames, const Classify& classify) {
+    const Eigen::Index n = y.size();
+    const float* x = y.data();
+    const auto clamp = [n](Eigen::Index i) { return std::clamp<Eigen::Index>(i, 0, n - 1); };
+    Eigen::Index at = 0;    // C is known up to here
+    std::int64_t count = 0; // C(at)
+    const auto crossingsUpTo = [&](Eigen::Index i) {
+        std::int32_t stretch = 0; // at most 2^31 samples between two frame edges
+        for (Eigen::Index j = at + 1; j <= i; ++j)
+            stretch += int(classify(x[j]) != classify(x[j - 1]));
+        count += stretch;
+        at = std::max(at, i);
+        return count;
+    };
+    std::vector<std::int64_t> at_first(static_cast<size_t>(n_frames)),
+        at_last(static_cast<size_t>(n_frames));
+    // Walk both edge sequences together, each in increasing order.
+    Eigen::Index f = 0, l = 0;
+    while (f < n_frames || l < n_frames) {
+        if ((f + l) % 4096 == 0) throwIfCancelled();
+        const Eigen::Index first = f < n_frames ? clamp(f * hop - pad) : n;
+        const Eigen::Index last = l < n_frames ? clamp(l * hop - pad + length - 1) : n;
+        if (first <= last)
+            at_first[size_t(f++)] = crossingsUpTo(first);
+        else
+            at_last[size_t(l++)] = crossingsUpTo(last);
+    }
+    Eigen::ArrayXXf out(1, n_frames);
+    for (Eigen::Index t = 0; t < n_frames; ++t)
+        out(0, t) = float(double(at_last[size_t(t)] - at_first[size_t(t)]) / length);
+    return out;
+}
+
+} // namespace
+
 Eigen::ArrayXXf zeroCrossingRate(const Eigen::ArrayXf& y, const ZeroCrossingRateParams& params) {
     validateFraming(params.frame_length, params.hop_length);
     if (!(params.threshold >= 0.0)) throw std::invalid_argument("threshold must be >= 0");
@@ -108,43 +154,12 @@ Eigen::ArrayXXf zeroCrossingRate(const Eigen::ArrayXf& y, const ZeroCrossingRate
     // librosa compares in float32 (the signal's type), after flushing |y| <= threshold to zero;
     // with zero_pos a flushed zero is positive, so only y < -threshold is negative.
     const float threshold = float(params.threshold);
-    const Eigen::Index n = y.size();
-    // crossings[i] = crossings between y[j-1] and y[j] for all 0 < j <= i (integers: exact).
-    // The edge padding repeats y[0] and y[n-1], so it adds no crossing of its own.
-    std::vector<std::int32_t> crossings(size_t(n), 0);
-    std::int32_t count = 0;
-    if (params.zero_pos) {
-        bool previous = y[0] < -threshold;
-        for (Eigen::Index i = 1; i < n; ++i) {
-            if ((i & 0xffff) == 0) throwIfCancelled();
-            const bool negative = y[i] < -threshold;
-            count += negative != previous;
-            crossings[size_t(i)] = count;
-            previous = negative;
-        }
-    } else {
-        auto sign = [threshold](float v) { return int(v > threshold) - int(v < -threshold); };
-        int previous = sign(y[0]);
-        for (Eigen::Index i = 1; i < n; ++i) {
-            if ((i & 0xffff) == 0) throwIfCancelled();
-            const int current = sign(y[i]);
-            count += current != previous;
-            crossings[size_t(i)] = count;
-            previous = current;
-        }
-    }
-    // Frame t holds padded samples [t * hop, t * hop + length), i.e. y[t * hop - pad ..]; its
-    // pairs end at y indices first + 1 .. first + length - 1, clamped to the signal.
-    auto crossingsUpTo = [&](Eigen::Index i) {
-        return i <= 0 ? 0 : crossings[size_t(std::min(i, n - 1))];
-    };
-    Eigen::ArrayXXf out(1, n_frames);
-    for (Eigen::Index t = 0; t < n_frames; ++t) {
-        const Eigen::Index first = t * params.hop_length - pad;
-        const Eigen::Index last = first + length - 1;
-        out(0, t) = float(double(crossingsUpTo(last) - crossingsUpTo(first)) / length);
-    }
-    return out;
+    if (params.zero_pos)
+        return frameCrossingRates(y, length, params.hop_length, pad, n_frames,
+                                  [threshold](float v) { return int(v < -threshold); });
+    return frameCrossingRates(y, length, params.hop_length, pad, n_frames, [threshold](float v) {
+        return int(v > threshold) - int(v < -threshold);
+    });
 }
 
 } // namespace featurescope

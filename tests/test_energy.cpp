@@ -7,8 +7,11 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <random>
+#include <tuple>
 
 using namespace featurescope;
 using namespace testsupport;
@@ -75,6 +78,47 @@ private slots:
         QVERIFY(std::abs(even(0, 2) - 1.0f) < 1e-6f);
         const Eigen::ArrayXXf odd = rms(S, 2049); // 2049 // 2 + 1 == 1025: no Nyquist bin
         QVERIFY(std::abs(odd(0, 2) - std::sqrt(2.0f) * 2048.0f / 2049.0f) < 1e-6f);
+    }
+
+    void zeroCrossingRateEqualsFrameByFrameCounts() {
+        // librosa's recipe spelled out: pad both edges by repeating the end samples, frame, and
+        // count the class changes inside each frame. Crossings are counted once per sample
+        // between frame edges, which must give the same rates.
+        std::mt19937 random(7);
+        std::uniform_int_distribution<int> pick(-2, 2);
+        Eigen::ArrayXf y(9001);
+        for (Eigen::Index i = 0; i < y.size(); ++i)
+            y[i] = float(pick(random)) * (i % 3 ? 1.0f : 1e-12f); // zeros and tiny values too
+        for (const auto& [length, hop, center] : {std::tuple{2048, 512, true},
+                                                  {1000, 300, false},
+                                                  {512, 700, true},
+                                                  {7, 3, true},
+                                                  {4096, 4096, false},
+                                                  {2048, 512, false}}) {
+            for (const bool zero_pos : {true, false}) {
+                ZeroCrossingRateParams p;
+                p.frame_length = length;
+                p.hop_length = hop;
+                p.center = center;
+                p.zero_pos = zero_pos;
+                const auto classOf = [&](float v) {
+                    if (std::abs(v) <= float(p.threshold)) v = 0.0f;
+                    return zero_pos ? int(v < 0.0f) : int(v > 0.0f) - int(v < 0.0f);
+                };
+                const Eigen::Index pad = center ? length / 2 : 0;
+                const auto padded = [&](Eigen::Index i) {
+                    return y[std::clamp<Eigen::Index>(i - pad, 0, y.size() - 1)];
+                };
+                const Eigen::ArrayXXf ours = zeroCrossingRate(y, p);
+                QCOMPARE(ours.cols(), 1 + (y.size() + 2 * pad - length) / hop);
+                for (Eigen::Index t = 0; t < ours.cols(); ++t) {
+                    int count = 0;
+                    for (Eigen::Index j = 1; j < length; ++j)
+                        count += classOf(padded(t * hop + j)) != classOf(padded(t * hop + j - 1));
+                    QCOMPARE(ours(0, t), float(double(count) / length));
+                }
+            }
+        }
     }
 
     void zeroCrossingSemantics() {
