@@ -295,6 +295,13 @@ runStages(const std::vector<Stage>& stages, int threads, const ReuseLookup& reus
                 // Join: the stages in flight stop at their next cancellation check, so nothing
                 // of this run computes after the call has returned.
                 run->changed.wait(lock, [&] { return run->workers == 0; });
+                // Freeing the finished stages' results (an hour's spectrograms are gigabytes,
+                // handed back to the system page by page) would take longer than the promised
+                // stop: a thread of its own does it.
+                std::vector<StageValue> doomed = std::move(run->values);
+                for (auto& [name, result] : results)
+                    doomed.push_back(std::move(result.value));
+                std::thread([doomed = std::move(doomed)]() mutable { doomed.clear(); }).detach();
                 if (!stop.stop_requested() && run->error) std::rethrow_exception(run->error);
                 lock.unlock();
                 cancelled();
