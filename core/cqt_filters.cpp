@@ -156,19 +156,18 @@ SparseFilterBank waveletFilterFft(const Eigen::ArrayXd& freqs, double sr,
     bank.n_fft = n_fft;
     bank.row_start.push_back(0);
     ComplexFft fft(n_fft);
-    std::vector<std::complex<float>> basis(static_cast<size_t>(n_fft)),
-        spectrum(static_cast<size_t>(n_fft));
+    std::complex<float>* basis = fft.input();
     std::vector<std::complex<float>> row(size_t(n_fft / 2 + 1));
     for (Eigen::Index r = 0; r < freqs.size(); ++r) {
         const auto sig = wavelet(wl.lengths[r], freqs[r], sr, norm);
         // librosa stores the basis as complex64 and then rescales it by length / n_fft.
-        std::fill(basis.begin(), basis.end(), std::complex<float>(0.0f, 0.0f));
+        std::fill_n(basis, n_fft, std::complex<float>(0.0f, 0.0f));
         const size_t lpad = (size_t(n_fft) - sig.size()) / 2;
         const double rescale = wl.lengths[r] / double(n_fft);
         for (size_t j = 0; j < sig.size(); ++j)
             basis[lpad + j] = std::complex<float>(std::complex<float>(sig[j]) * float(rescale));
-        fft.forward(basis.data(), spectrum.data());
-        std::copy_n(spectrum.begin(), row.size(), row.begin());
+        fft.forward();
+        std::copy_n(fft.output(), row.size(), row.begin());
         const size_t first = bank.value.size();
         appendSparseRow(row, sparsity, bank);
         for (size_t k = first; k < bank.value.size(); ++k)

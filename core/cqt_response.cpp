@@ -66,8 +66,7 @@ void cqtResponse(const Eigen::Map<const Eigen::ArrayXf>& y, const SparseFilterBa
     // real ones are not, so this costs about half of two real transforms; the result is the
     // same spectrum to float rounding, and only the band's bins are unpacked.
     ComplexFft fft(n_fft);
-    std::vector<std::complex<float>> packed(static_cast<size_t>(n_fft));
-    std::vector<std::complex<float>> spectrum(static_cast<size_t>(n_fft));
+    std::complex<float>* packed = fft.input();
     SpectrumBlock re_in = SpectrumBlock::Zero(kBlock, width);
     SpectrumBlock im_in = SpectrumBlock::Zero(kBlock, width);
     FrameBlock re, im;
@@ -78,7 +77,7 @@ void cqtResponse(const Eigen::Map<const Eigen::ArrayXf>& y, const SparseFilterBa
     // Frame t's samples, zero outside the signal, into the real (part 0) or imaginary (part 1)
     // lane of `packed`.
     auto fill = [&](Eigen::Index t, int part) {
-        float* lanes = reinterpret_cast<float*>(packed.data()) + part;
+        float* lanes = reinterpret_cast<float*>(packed) + part;
         const Eigen::Index start = t * hop - pad;
         if (start >= 0 && start + n_fft <= n) {
             const float* x = y.data() + start;
@@ -103,7 +102,7 @@ void cqtResponse(const Eigen::Map<const Eigen::ArrayXf>& y, const SparseFilterBa
                 // Both frames inside the signal: one interleaving pass the compiler vectorises.
                 const float* xa = y.data() + start;
                 const float* xb = xa + hop;
-                float* lanes = reinterpret_cast<float*>(packed.data());
+                float* lanes = reinterpret_cast<float*>(packed);
                 for (int i = 0; i < n_fft; ++i) {
                     lanes[2 * i] = xa[i];
                     lanes[2 * i + 1] = xb[i];
@@ -116,9 +115,9 @@ void cqtResponse(const Eigen::Map<const Eigen::ArrayXf>& y, const SparseFilterBa
                     for (int i = 0; i < n_fft; ++i)
                         packed[size_t(i)].imag(0.0f);
             }
-            fft.forward(packed.data(), spectrum.data());
+            fft.forward();
             // Plain float reads: std::complex temporaries here went through the stack.
-            const float* z = reinterpret_cast<const float*>(spectrum.data());
+            const float* z = reinterpret_cast<const float*>(fft.output());
             float* re_a = &re_in(b, 0);
             float* im_a = &im_in(b, 0);
             for (int j = 0; j < hi - lo; ++j) {

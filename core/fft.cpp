@@ -128,11 +128,9 @@ ComplexFft::~ComplexFft() {
     fftwf_free(out_);
 }
 
-void ComplexFft::forward(const std::complex<float>* in, std::complex<float>* out) {
-    std::copy_n(in, n_, in_);
+void ComplexFft::forward() {
     fftwf_execute_dft(static_cast<fftwf_plan>(plan_), reinterpret_cast<fftwf_complex*>(in_),
                       reinterpret_cast<fftwf_complex*>(out_));
-    std::copy_n(out_, n_, out);
 }
 
 } // namespace featurescope

@@ -146,10 +146,8 @@ Eigen::ArrayXXf melPower(const Eigen::ArrayXf& y, const OnsetStrengthParams& par
         // is about half the cost of two real transforms, for the same spectra to float rounding.
         ComplexFft fft(n_fft);
         const Eigen::Index n_bins = n_fft / 2 + 1;
-        std::vector<std::complex<float>> packed(static_cast<size_t>(n_fft));
-        std::vector<std::complex<float>> spectrum(static_cast<size_t>(n_fft));
-        float* lanes = reinterpret_cast<float*>(packed.data());
-        const float* z = reinterpret_cast<const float*>(spectrum.data());
+        float* lanes = reinterpret_cast<float*>(fft.input());
+        const float* z = reinterpret_cast<const float*>(fft.output());
         Eigen::ArrayXXf power(n_bins, std::min(kBlockFrames, n_frames));
         for (Eigen::Index b = next++; b < n_blocks; b = next++) {
             throwIfCancelled();
@@ -171,7 +169,7 @@ Eigen::ArrayXXf melPower(const Eigen::ArrayXf& y, const OnsetStrengthParams& par
                         lanes[2 * i + 1] = 0.0f;
                     }
                 }
-                fft.forward(packed.data(), spectrum.data());
+                fft.forward();
                 // re^2 + im^2: within an ulp or two of librosa's np.abs(X)**2, without the sqrt.
                 float* pa = power.col(j).data();
                 float* pb = pair ? power.col(j + 1).data() : nullptr;

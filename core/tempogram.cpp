@@ -96,12 +96,12 @@ Eigen::Index forEachColumn(const Eigen::ArrayXf& onset_envelope, const Tempogram
     // them. FFTW's complex transforms are vectorised where its real ones are not.
     auto part = [&](int which, Eigen::Index begin, Eigen::Index end) {
         ComplexFft fft(size);
-        std::vector<std::complex<float>> packed(static_cast<size_t>(size), {0.0f, 0.0f});
-        std::vector<std::complex<float>> spectrum(static_cast<size_t>(size));
+        std::complex<float>* packed = fft.input();
+        std::fill_n(packed, size, std::complex<float>(0.0f, 0.0f));
         std::vector<float> acf(static_cast<size_t>(2 * win));
         const float scale = 1.0f / float(size);
-        float* lanes = reinterpret_cast<float*>(packed.data());
-        const float* z = reinterpret_cast<const float*>(spectrum.data());
+        float* lanes = reinterpret_cast<float*>(packed);
+        const float* z = reinterpret_cast<const float*>(fft.output());
         // Normalises one autocorrelation (the 1 / size of the inverse FFT cancels in every norm
         // but the count of non-zeros; for the others it only matters in the "too small to
         // normalise" test) and hands it on.
@@ -130,7 +130,7 @@ Eigen::Index forEachColumn(const Eigen::ArrayXf& onset_envelope, const Tempogram
                 lanes[2 * i] = fa[i] * window[i];
                 lanes[2 * i + 1] = pair ? fa[i + 1] * window[i] : 0.0f;
             }
-            fft.forward(packed.data(), spectrum.data());
+            fft.forward();
             // |A|^2 and |B|^2 as sums of squares (libstdc++'s std::norm squares a hypot).
             for (int k = 0; k < size; ++k) {
                 const int m = k == 0 ? 0 : size - k; // the bin of conj(Z[-k])
@@ -138,9 +138,9 @@ Eigen::Index forEachColumn(const Eigen::ArrayXf& onset_envelope, const Tempogram
                 const float wr = z[2 * m], wi = z[2 * m + 1];
                 const float ar = 0.5f * (zr + wr), ai = 0.5f * (zi - wi);
                 const float br = 0.5f * (zi + wi), bi = 0.5f * (zr - wr);
-                packed[size_t(k)] = {ar * ar + ai * ai, br * br + bi * bi};
+                packed[k] = {ar * ar + ai * ai, br * br + bi * bi};
             }
-            fft.forward(packed.data(), spectrum.data());
+            fft.forward();
             for (int j = 0; j < win; ++j) {
                 acf[size_t(j)] = z[2 * j];
                 acf[size_t(win + j)] = z[2 * j + 1];
@@ -148,7 +148,7 @@ Eigen::Index forEachColumn(const Eigen::ArrayXf& onset_envelope, const Tempogram
             finish(t, acf.data());
             if (pair) finish(t + 1, acf.data() + win);
             // The next frames' zero tail: the power spectra overwrote it.
-            std::fill(packed.begin() + win, packed.end(), std::complex<float>(0.0f, 0.0f));
+            std::fill(packed + win, packed + size, std::complex<float>(0.0f, 0.0f));
         }
     };
 
