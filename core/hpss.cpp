@@ -155,9 +155,12 @@ separateSquareColumn(const float* __restrict s, const float* __restrict mag,
         const float z = std::max(larger, kTiny);
         const float a = x / z, b = y / z;
         const float a2 = a * a, b2 = b * b;
+        // Divided whatever `silent` says, then selected: a division inside the condition is one
+        // the compiler may not execute speculatively, which would keep the loop scalar.
+        const float share_h = a2 / (a2 + b2), share_p = b2 / (b2 + a2);
         const bool silent = larger < kTiny;
-        const float mask_h = silent ? split : a2 / (a2 + b2);
-        const float mask_p = silent ? split : b2 / (b2 + a2);
+        const float mask_h = silent ? split : share_h;
+        const float mask_p = silent ? split : share_p;
         const float m = mag[r];
         const float zero = m == 0.0f ? 1.0f : 0.0f;
         const float phase_re = s[2 * r] / (m + zero) + zero;
