@@ -9,14 +9,59 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <vector>
 
 using namespace featurescope;
 using namespace testsupport;
 
 namespace {
 constexpr double kSr = 22050.0;
+
+/// librosa.feature.spectral_contrast spelled out: bands from the octave edges (widened by the
+/// bin below, the last up to Nyquist, all but the last ranked without their top bin), each
+/// band sorted, the quantile's smallest summed ascending and largest descending (in double, as
+/// core does), averaged to float32, then power_to_db on the whole peak and valley matrices.
+Eigen::ArrayXXf sortedContrast(const Eigen::ArrayXXf& S, double sr,
+                               const SpectralContrastParams& p) {
+    const Eigen::Index bins = S.rows();
+    const double n_fft = 2.0 * double(bins - 1);
+    std::vector<double> edges{0.0};
+    for (int k = 0; k <= p.n_bands; ++k)
+        edges.push_back(p.fmin * std::pow(2.0, k));
+    Eigen::ArrayXXd peak(p.n_bands + 1, S.cols()), valley(p.n_bands + 1, S.cols());
+    for (int k = 0; k <= p.n_bands; ++k) {
+        std::vector<Eigen::Index> in_band;
+        for (Eigen::Index b = 0; b < bins; ++b) {
+            const double f = double(b) * sr / n_fft;
+            if (f >= edges[size_t(k)] && f <= edges[size_t(k) + 1]) in_band.push_back(b);
+        }
+        Eigen::Index begin = in_band.front(), end = in_band.back() + 1;
+        if (k > 0) --begin;
+        if (k == p.n_bands) end = bins;
+        const Eigen::Index alpha = std::max<Eigen::Index>(
+            1, Eigen::Index(std::nearbyint(p.quantile * double(end - begin))));
+        if (k < p.n_bands) --end;
+        for (Eigen::Index t = 0; t < S.cols(); ++t) {
+            std::vector<float> sorted(S.col(t).data() + begin, S.col(t).data() + end);
+            std::sort(sorted.begin(), sorted.end());
+            double low = 0.0, high = 0.0;
+            for (Eigen::Index i = 0; i < alpha; ++i) {
+                low += double(sorted[size_t(i)]);
+                high += double(sorted[sorted.size() - 1 - size_t(i)]);
+            }
+            valley(k, t) = double(float(low / double(alpha)));
+            peak(k, t) = double(float(high / double(alpha)));
+        }
+    }
+    const auto toDb = [](Eigen::ArrayXXd x) {
+        x = 10.0 * x.max(1e-10).log10();
+        return Eigen::ArrayXXd(x.max(x.maxCoeff() - 80.0));
+    };
+    return (toDb(peak) - toDb(valley)).cast<float>();
+}
 } // namespace
 
 class TestSpectral : public QObject {
@@ -54,6 +99,22 @@ private slots:
         QVERIFY(std::abs(shape.rolloff(0, 1) - 871.0 * bin) < 1e-2);
         QVERIFY(std::abs(shape.flatness(0, 1) - 1.0f) < 1e-5f);
         QVERIFY(spectralContrast(S, kSr).col(1).abs().maxCoeff() < 1e-4f); // no peaks, no valleys
+    }
+
+    void contrastEqualsSortingEachBand() {
+        // Only the extremes of each band are ranked; they must be the sorted band's, ties and
+        // repeated values (zeros, a constant run) included.
+        Eigen::ArrayXXf S = readReference("drums.stft_mag.npy");
+        S.col(3).setZero();
+        S.col(4).segment(300, 400).setConstant(0.25f);
+        for (Eigen::Index i = 0; i < S.rows(); i += 3)
+            S(i, 5) = 1.0f;
+        const SpectralContrastParams defaults;
+        QVERIFY((spectralContrast(S, kSr) == sortedContrast(S, kSr, defaults)).all());
+        SpectralContrastParams wide;
+        wide.quantile = 0.2;
+        wide.n_bands = 4;
+        QVERIFY((spectralContrast(S, kSr, wide) == sortedContrast(S, kSr, wide)).all());
     }
 
     void oneShapePassEqualsTheSeparateFunctions() {
