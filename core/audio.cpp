@@ -2,6 +2,7 @@
 
 #include "core/cancellation.h"
 #include "core/parallel.h"
+#include "core/sound_file.h"
 
 #include <sndfile.h>
 #include <soxr.h>
@@ -42,9 +43,6 @@ void checkReadable(const std::filesystem::path& path) {
         throw AudioError(path, "the file is empty (0 bytes)");
 }
 
-struct SndfileCloser {
-    void operator()(SNDFILE* f) const { sf_close(f); }
-};
 struct SoxrDeleter {
     void operator()(soxr* s) const { soxr_delete(s); }
 };
@@ -229,21 +227,23 @@ constexpr sf_count_t kOverlap = 4 * kMp3Frame;
 /// `start`, reading kOverlap + `count` frames into `samples`.
 struct DecodedPart {
     sf_count_t start = 0, count = 0;
-    std::unique_ptr<SNDFILE, SndfileCloser> file;
+    std::unique_ptr<SoundFile> file;
     std::vector<float> samples;
     sf_count_t frames = 0; // read, overlap included; fewer when the stream ended early
 };
 
-void decodePart(const std::filesystem::path& path, int channels, bool mono, DecodedPart& part) {
+void decodePart(const std::filesystem::path& path, const std::shared_ptr<const FileBytes>& bytes,
+                int channels, bool mono, DecodedPart& part) {
     SF_INFO info{};
-    part.file.reset(sf_open(path.c_str(), SFM_READ, &info));
-    if (!part.file || sf_seek(part.file.get(), part.start - kOverlap, SEEK_SET) < 0) return;
+    part.file = std::make_unique<SoundFile>(path, bytes, info);
+    SNDFILE* file = part.file->get();
+    if (!file || sf_seek(file, part.start - kOverlap, SEEK_SET) < 0) return;
     const Eigen::Index width = mono ? 1 : channels;
     part.samples.reserve(size_t((kOverlap + part.count) * width));
-    part.frames = readFrames(part.file.get(), kOverlap + part.count, channels, mono,
-                             [&](const float* f, sf_count_t n) {
-                                 part.samples.insert(part.samples.end(), f, f + n * width);
-                             });
+    part.frames =
+        readFrames(file, kOverlap + part.count, channels, mono, [&](const float* f, sf_count_t n) {
+            part.samples.insert(part.samples.end(), f, f + n * width);
+        });
 }
 
 /// The number of parts an mp3 of `frames` frames is decoded in: one per thread, each at least a
@@ -276,7 +276,8 @@ std::vector<sf_count_t> partStarts(sf_count_t limit, int parts) {
 /// overlap equals, bit for bit, the end of the part before it; otherwise the stream of the part
 /// before simply reads on. The result is always the single stream's.
 template <typename Append>
-int readSplit(const std::filesystem::path& path, SNDFILE* file, sf_count_t start, sf_count_t limit,
+int readSplit(const std::filesystem::path& path, const std::shared_ptr<const FileBytes>& bytes,
+              SNDFILE* file, sf_count_t start, sf_count_t limit,
               const std::vector<sf_count_t>& part_starts, int channels, bool mono,
               const Append& append) {
     const Eigen::Index width = mono ? 1 : channels;
@@ -300,7 +301,7 @@ int readSplit(const std::filesystem::path& path, SNDFILE* file, sf_count_t start
             if (k == 0)
                 first = readFrames(file, bounds[1] - start, channels, mono, keep);
             else
-                decodePart(path, channels, mono, rest[size_t(k - 1)]);
+                decodePart(path, bytes, channels, mono, rest[size_t(k - 1)]);
         }
     });
     bool ended = first < bounds[1] - start;
@@ -312,7 +313,7 @@ int readSplit(const std::filesystem::path& path, SNDFILE* file, sf_count_t start
         if (part.frames >= kOverlap && tail.matches(own)) {
             keep(own + kOverlap * width, part.frames - kOverlap);
             ended = part.frames < kOverlap + part.count;
-            exact = part.file.get();
+            exact = part.file->get();
         } else {
             ++rereads;
             ended = readFrames(exact, part.count, channels, mono, keep) < part.count;
@@ -329,8 +330,9 @@ Audio loadImpl(const std::filesystem::path& path, const LoadOptions& options,
     if (options.sr && *options.sr <= 0) throw AudioError(path, "sr must be > 0");
 
     SF_INFO info{};
-    std::unique_ptr<SNDFILE, SndfileCloser> file(sf_open(path.c_str(), SFM_READ, &info));
-    if (!file)
+    const std::shared_ptr<const FileBytes> bytes = FileBytes::read(path);
+    const SoundFile file(path, bytes, info);
+    if (!file.get())
         throw AudioError(path, std::string("not a readable audio file (libsndfile: ") +
                                    sf_strerror(nullptr) + ")");
     if (info.channels < 1 || info.samplerate <= 0)
@@ -368,8 +370,8 @@ Audio loadImpl(const std::filesystem::path& path, const LoadOptions& options,
     if (starts.empty())
         readFrames(file.get(), limit, in_channels, options.mono, append);
     else
-        reread =
-            readSplit(path, file.get(), start, limit, starts, in_channels, options.mono, append);
+        reread = readSplit(path, bytes, file.get(), start, limit, starts, in_channels, options.mono,
+                           append);
     if (rereads) *rereads = reread;
     if (sink.inputFrames() == 0) {
         if (sf_error(file.get()) != SF_ERR_NO_ERROR)

@@ -1,12 +1,14 @@
 // core/audio: librosa.load semantics and clear errors for files that can't be read.
 #include "core/audio.h"
 #include "core/npy.h"
+#include "core/sound_file.h"
 #include "tests/support/test_support.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <fstream>
+#include <vector>
 
 using namespace featurescope;
 using namespace testsupport;
@@ -116,6 +118,40 @@ private slots:
         expectAudioError(root / "random.wav");
         writeBytes(root / "header_only.wav", readBytes(referencePath("chords.wav")).substr(0, 20));
         expectAudioError(root / "header_only.wav");
+    }
+
+    void mappedFilesReadAsFilesOpenedByName() {
+        // libsndfile reads the bytes in memory through its virtual I/O: the same description
+        // and the same samples as sf_open by name, seeks included.
+        for (const char* name : {"drums.mp3", "chords.flac", "stereo44k.wav", "tiny.wav"}) {
+            const std::filesystem::path path = referencePath(name);
+            const auto bytes = FileBytes::read(path);
+            QVERIFY(bytes);
+            QCOMPARE(bytes->size(), sf_count_t(std::filesystem::file_size(path)));
+            SF_INFO mapped_info{}, named_info{};
+            const SoundFile mapped(path, bytes, mapped_info), named(path, nullptr, named_info);
+            QVERIFY(mapped.get() && named.get());
+            QCOMPARE(mapped_info.frames, named_info.frames);
+            QCOMPARE(mapped_info.format, named_info.format);
+            QCOMPARE(mapped_info.channels, named_info.channels);
+            QCOMPARE(mapped_info.samplerate, named_info.samplerate);
+            const sf_count_t middle = named_info.frames / 3;
+            QCOMPARE(sf_seek(mapped.get(), middle, SEEK_SET), middle);
+            QCOMPARE(sf_seek(named.get(), middle, SEEK_SET), middle);
+            std::vector<float> a(size_t(named_info.frames * named_info.channels));
+            std::vector<float> b(a.size());
+            const sf_count_t got = sf_readf_float(named.get(), b.data(), named_info.frames);
+            QCOMPARE(got, named_info.frames - middle);
+            QCOMPARE(sf_readf_float(mapped.get(), a.data(), named_info.frames), got);
+            QVERIFY(a == b);
+        }
+        // What is not read into memory opens by name, or not at all, as before.
+        QVERIFY(!FileBytes::read(referencePath("missing.wav")));
+        QVERIFY(!FileBytes::read(referencePath("drums.mp3"), 1000)); // over the size limit
+        QTemporaryDir dir;
+        writeBytes(dir.filePath("empty.wav").toStdString(), "");
+        QVERIFY(!FileBytes::read(dir.filePath("empty.wav").toStdString()));
+        QVERIFY(!FileBytes::read(dir.path().toStdString())); // a folder
     }
 
     void truncatedMp3LoadsWhatIsThere() {
