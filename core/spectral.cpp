@@ -21,12 +21,13 @@ namespace {
 using Column = Eigen::ArrayXXf::ConstColXpr;
 
 void validateSpectrogram(const Eigen::ArrayXXf& S, const char* feature) {
-    if (S.size() == 0) return;
+    // One pass for the common case: 0 <= x < inf fails for NaN, infinities and negatives alike.
+    constexpr float inf = std::numeric_limits<float>::infinity();
+    if (S.size() == 0 || ((S >= 0.0f) && (S < inf)).all()) return;
     if (!S.allFinite())
         throw std::invalid_argument(std::string(feature) + " is only defined for finite input");
-    if (S.minCoeff() < 0.0f)
-        throw std::invalid_argument(std::string(feature) +
-                                    " is only defined with non-negative energies");
+    throw std::invalid_argument(std::string(feature) +
+                                " is only defined with non-negative energies");
 }
 
 // Bin centre frequencies, with n_fft inferred from the bin count as librosa's _spectrogram does.

@@ -9,6 +9,7 @@
 #include "core/parallel.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,17 +29,25 @@ Matrix amplitudeToDbByBlocks(const Matrix& S, bool ref_max, std::optional<double
     params.amin = amplitude.amin * amplitude.amin;
     params.top_db = std::nullopt;
     Matrix out(S.rows(), S.cols());
+    // The largest dB value, for the top_db floor, is taken block by block while each is fresh
+    // (max is exact in any order), not in another pass over the whole.
+    std::mutex mutex;
+    float peak = -std::numeric_limits<float>::infinity();
     parallelChunks(S.cols(), 512, [&](Eigen::Index begin, Eigen::Index end) {
+        float chunk_peak = -std::numeric_limits<float>::infinity();
         for (Eigen::Index t = begin; t < end; t += 256) {
             throwIfCancelled();
             const Eigen::Index n = std::min<Eigen::Index>(256, end - t);
             Matrix block = S.middleCols(t, n).square();
             powerToDbInPlace(block, params);
+            chunk_peak = std::max(chunk_peak, block.maxCoeff());
             out.middleCols(t, n) = block;
         }
+        const std::lock_guard lock(mutex);
+        peak = std::max(peak, chunk_peak);
     });
     if (top_db && out.size() > 0) {
-        const float floor = out.maxCoeff() - float(*top_db);
+        const float floor = peak - float(*top_db);
         parallelChunks(out.cols(), 512, [&](Eigen::Index begin, Eigen::Index end) {
             out.middleCols(begin, end - begin) = out.middleCols(begin, end - begin).max(floor);
         });
