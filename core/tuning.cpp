@@ -282,15 +282,23 @@ double pitchTuning(const Eigen::ArrayXf& frequencies, double resolution, int bin
         if (!(f > 0.0f)) continue;
         // hz_to_octs(f) relative to A440 (tuning 0), in float32 as numpy does for float32 input.
         const float octs = std::log2(f / 27.5f);
-        float residual = std::fmod(float(bins_per_octave) * octs, 1.0f);
+        // fmod(x, 1) is x - trunc(x) exactly for finite x (only a zero's sign can differ, which
+        // no comparison below sees), without fmod's slow exact-remainder loop.
+        const float x = float(bins_per_octave) * octs;
+        float residual = x - std::trunc(x);
         if (residual < 0.0f) residual += 1.0f;
         // A residual of 0.95 is a deviation of -0.05 from the next bin up.
         if (residual >= 0.5f) residual -= 1.0f;
         const double r = residual;
-        if (r < edges.front() || r > edges.back()) continue;
-        const auto above = std::upper_bound(edges.begin(), edges.end(), r);
-        const int bin = std::min(int(above - edges.begin()) - 1, n_bins - 1);
-        ++counts[bin];
+        if (!(r >= edges.front() && r <= edges.back())) continue;
+        // The bin whose edges hold r, as np.histogram finds it (the last bin closed): the
+        // estimate from the bin width, corrected against the edges themselves.
+        int bin = std::clamp(int((r - edges.front()) * double(n_bins)), 0, n_bins - 1);
+        while (bin > 0 && edges[size_t(bin)] > r)
+            --bin;
+        while (bin < n_bins - 1 && edges[size_t(bin) + 1] <= r)
+            ++bin;
+        ++counts[size_t(bin)];
         ++total;
     }
     if (total == 0) return 0.0; // librosa warns "empty frequency set" and returns 0.0

@@ -8,7 +8,10 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
+#include <vector>
 
 using namespace featurescope;
 using namespace testsupport;
@@ -65,6 +68,46 @@ private slots:
 
     void quarterToneSharpIsPlusQuarter() {
         verifyWithinResolution(estimateTuning(tone(440.0 * std::pow(2.0, 0.25 / 12.0)), kSr), 0.25);
+    }
+
+    void pitchTuningEqualsTheHistogramSpelledOut() {
+        // np.histogram of each frequency's deviation (fmod of bins above A0, in float32) over
+        // linspace(-0.5, 0.5, 101), then the left edge of the fullest bin: on many frequencies,
+        // bin edges, exact semitones and their neighbours one ulp away included.
+        std::mt19937 random(11);
+        std::uniform_real_distribution<float> hz(20.0f, 8000.0f);
+        std::vector<float> values;
+        for (int i = 0; i < 20000; ++i)
+            values.push_back(hz(random));
+        for (int k = -40; k < 80; ++k) // exact semitones, and edges of the deviation bins
+            for (const double offset : {0.0, 0.01 * (k % 50), -0.5, 0.5})
+                for (const float f : {float(27.5 * std::exp2((k + offset) / 12.0))}) {
+                    values.push_back(f);
+                    values.push_back(std::nextafter(f, 0.0f));
+                    values.push_back(std::nextafter(f, 1e9f));
+                }
+        for (const int bins_per_octave : {12, 36}) {
+            for (const size_t take : {values.size(), size_t(500), size_t(7)}) {
+                const Eigen::ArrayXf freqs =
+                    Eigen::Map<const Eigen::ArrayXf>(values.data(), Eigen::Index(take));
+                std::vector<double> edges(101);
+                for (int i = 0; i < 100; ++i)
+                    edges[size_t(i)] = double(i) * (1.0 / 100.0) + -0.5;
+                edges[100] = 0.5;
+                std::vector<long> counts(100, 0);
+                for (const float f : freqs) {
+                    float residual = std::fmod(float(bins_per_octave) * std::log2(f / 27.5f), 1.0f);
+                    if (residual < 0.0f) residual += 1.0f;
+                    if (residual >= 0.5f) residual -= 1.0f;
+                    const auto above =
+                        std::upper_bound(edges.begin(), edges.end(), double(residual));
+                    ++counts[size_t(std::min(int(above - edges.begin()) - 1, 99))];
+                }
+                const double expected =
+                    edges[size_t(std::max_element(counts.begin(), counts.end()) - counts.begin())];
+                QCOMPARE(pitchTuning(freqs, 0.01, bins_per_octave), expected);
+            }
+        }
     }
 
     void pitchTuningReadsTheHistogramPeak() {
