@@ -21,13 +21,13 @@ namespace {
 using Column = Eigen::ArrayXXf::ConstColXpr;
 
 void validateSpectrogram(const Eigen::ArrayXXf& S, const char* feature) {
-    // One pass for the common case: 0 <= x < inf fails for NaN, infinities and negatives alike.
-    constexpr float inf = std::numeric_limits<float>::infinity();
-    if (S.size() == 0 || ((S >= 0.0f) && (S < inf)).all()) return;
+    // Two vectorised reductions; one pass testing 0 <= x < inf element by element was slower.
+    if (S.size() == 0) return;
     if (!S.allFinite())
         throw std::invalid_argument(std::string(feature) + " is only defined for finite input");
-    throw std::invalid_argument(std::string(feature) +
-                                " is only defined with non-negative energies");
+    if (S.minCoeff() < 0.0f)
+        throw std::invalid_argument(std::string(feature) +
+                                    " is only defined with non-negative energies");
 }
 
 // Bin centre frequencies, with n_fft inferred from the bin count as librosa's _spectrogram does.
