@@ -13,9 +13,10 @@ namespace featurescope {
 /// (Not a memory map: a file truncated while mapped would kill the process with SIGBUS.)
 class FileBytes {
 public:
-    /// Files larger than this are left to libsndfile's own reads (the large formats, PCM, are
-    /// read by libsndfile in large blocks anyway).
-    static constexpr sf_count_t kMaxSize = sf_count_t(256) << 20;
+    /// Files larger than this are left to libsndfile's own reads: holding them whole would
+    /// cost more memory than the system calls are worth (an hour of 128 kbit/s mp3 is 58 MB,
+    /// and PCM, the large format, is read by libsndfile in large blocks anyway).
+    static constexpr sf_count_t kMaxSize = sf_count_t(64) << 20;
 
     /// Reads `path` whole; null when it cannot be read, is empty or is larger than max_size.
     static std::shared_ptr<const FileBytes> read(const std::filesystem::path& path,
