@@ -43,10 +43,12 @@ FeatureSelection FeatureSelection::none() {
     return selection;
 }
 
-FeatureSelection FeatureSelection::withoutDisplayOnly() const {
+FeatureSelection FeatureSelection::forTables() const {
     FeatureSelection selection = *this;
     selection.views = false;
     selection.cqt = false;
+    selection.beats = false;
+    selection.tempogram = false;
     return selection;
 }
 

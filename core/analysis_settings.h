@@ -37,9 +37,11 @@ struct FeatureSelection {
     bool operator==(const FeatureSelection&) const = default;
     /// Nothing but the STFT.
     static FeatureSelection none();
-    /// This selection without what only a window draws or an export writes: the views and |cqt|
-    /// (chroma_cqt has its own CQT). Every summary column stays.
-    FeatureSelection withoutDisplayOnly() const;
+    /// This selection without what neither the summary table nor the frame table reads: the
+    /// views and |cqt| (chroma_cqt has its own CQT), which only a window draws or an export
+    /// writes, and the beat frames and the tempogram, which no table has a column for (tempo
+    /// stays: it is a summary column). What featurescope-extract computes.
+    FeatureSelection forTables() const;
     /// Comma-separated names above ("mel,mfcc,chroma_stft"), or "all". Throws
     /// std::invalid_argument naming an unknown feature.
     static FeatureSelection parse(std::string_view text);

@@ -420,14 +420,19 @@ private slots:
         QVERIFY((without->harmonic() == analysis->harmonic()).all());
     }
 
-    void summaryNeedsNoDisplayOnlyOutput() {
-        // What featurescope-extract computes: every summary value equal, without |cqt| or views.
+    void theExtractorsSelectionGivesTheSameTables() {
+        // What featurescope-extract computes: every summary value and every curve equal,
+        // without |cqt|, the views, the beats or the tempogram.
         AnalysisSettings batch;
-        batch.features = batch.features.withoutDisplayOnly();
+        batch.features = batch.features.forTables();
         const auto full = runAnalysis(kRef + "drums.wav", AnalysisSettings{});
         const auto lean = runAnalysis(kRef + "drums.wav", batch);
         QCOMPARE(lean->cqt().size(), Eigen::Index(0));
+        QCOMPARE(lean->tempogram().size(), Eigen::Index(0));
+        QCOMPARE(lean->beats().size(), Eigen::Index(0));
         QVERIFY(!lean->stageRunId("stft_db"));
+        QVERIFY(lean->curves().names == full->curves().names);
+        QVERIFY((lean->curves().values == full->curves().values).all());
         const Summary a = summarize(*full), b = summarize(*lean);
         QVERIFY(!a.names.empty());
         QVERIFY(a.names == b.names);

@@ -65,7 +65,8 @@ summary.json, summary_z.csv (z-scored by OUTDIR/scaler.csv), OUTDIR/skipped.csv,
                          the features are then computed on the crop (zero-padded)
   --features LIST        mel,mfcc,mfcc_delta,spectral,spectral_contrast,rms,zcr,chroma_stft,
                          cqt,chroma_cqt,tonnetz,hpss,onset_strength,tempo,beats,tempogram,
-                         views | all (cqt and views are display-only: --npy computes them)
+                         views | all (cqt, views, beats and tempogram have no column in the
+                         tables: only --npy cqt / harmonic / percussive computes them)
   --routing LIST         feature=signal pairs, signal original|harmonic|percussive
                          (default chroma/tonnetz harmonic, rhythm percussive, others original)
   --frames               write each track's frame table (CSV)
@@ -175,8 +176,9 @@ Options parseOptions(const std::vector<std::string>& args) {
         // the Keras and GTZAN recipes compute them.
         s.crop_signal = s.crop.kind != CropPolicy::Kind::none;
         s.validate();
-        // No window draws here: the display-only spectrograms are skipped unless exported.
-        s.features = s.features.withoutDisplayOnly();
+        // No window draws here and the tables have no column for beats or the tempogram: only
+        // what the tables read is computed, and what --npy exports (below).
+        s.features = s.features.forTables();
         // The exported matrices must be computed.
         for (const auto& name : options.exports.npy) {
             if (name == "mel" || name == "mel_db") s.features.mel = true;

@@ -68,11 +68,11 @@ Eigen::Index channelCount(const std::string& path) {
     return load(path, all).channels();
 }
 
-/// What featurescope-extract --jobs 2 gives each track: every feature, no display-only
-/// spectrograms, one stage thread (the other core analyses another track).
+/// What featurescope-extract --jobs 2 gives each track: what its tables read
+/// (FeatureSelection::forTables), one stage thread (the other core analyses another track).
 AnalysisSettings batchSettings() {
     AnalysisSettings settings;
-    settings.features = settings.features.withoutDisplayOnly();
+    settings.features = settings.features.forTables();
     settings.threads = 1;
     return settings;
 }
@@ -214,12 +214,13 @@ int main(int argc, char** argv) {
          }},
         {"whole default analysis (file -> summary)",
          [&] { keep(summarize(*runAnalysis(path, AnalysisSettings{}))); }},
-        // What featurescope-extract runs by default: every feature and its summary, without the
-        // display-only spectrograms (stft_db, |cqt|, |H|, |P|) that only the window draws.
-        {"whole default extraction (no views)",
+        // What featurescope-extract runs by default: every feature its tables read and the
+        // summary, without what only the window draws (stft_db, |cqt|, |H|, |P|) or no table
+        // holds (beats, tempogram).
+        {"whole default extraction (tables)",
          [&] {
              AnalysisSettings settings;
-             settings.features = settings.features.withoutDisplayOnly();
+             settings.features = settings.features.forTables();
              keep(summarize(*runAnalysis(path, settings)));
          }},
     };
