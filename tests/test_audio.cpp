@@ -120,7 +120,7 @@ private slots:
         expectAudioError(root / "header_only.wav");
     }
 
-    void mappedFilesReadAsFilesOpenedByName() {
+    void bytesInMemoryReadAsTheFileOpenedByName() {
         // libsndfile reads the bytes in memory through its virtual I/O: the same description
         // and the same samples as sf_open by name, seeks included.
         for (const char* name : {"drums.mp3", "chords.flac", "stereo44k.wav", "tiny.wav"}) {
@@ -128,21 +128,21 @@ private slots:
             const auto bytes = FileBytes::read(path);
             QVERIFY(bytes);
             QCOMPARE(bytes->size(), sf_count_t(std::filesystem::file_size(path)));
-            SF_INFO mapped_info{}, named_info{};
-            const SoundFile mapped(path, bytes, mapped_info), named(path, nullptr, named_info);
-            QVERIFY(mapped.get() && named.get());
-            QCOMPARE(mapped_info.frames, named_info.frames);
-            QCOMPARE(mapped_info.format, named_info.format);
-            QCOMPARE(mapped_info.channels, named_info.channels);
-            QCOMPARE(mapped_info.samplerate, named_info.samplerate);
+            SF_INFO memory_info{}, named_info{};
+            const SoundFile in_memory(path, bytes, memory_info), named(path, nullptr, named_info);
+            QVERIFY(in_memory.get() && named.get());
+            QCOMPARE(memory_info.frames, named_info.frames);
+            QCOMPARE(memory_info.format, named_info.format);
+            QCOMPARE(memory_info.channels, named_info.channels);
+            QCOMPARE(memory_info.samplerate, named_info.samplerate);
             const sf_count_t middle = named_info.frames / 3;
-            QCOMPARE(sf_seek(mapped.get(), middle, SEEK_SET), middle);
+            QCOMPARE(sf_seek(in_memory.get(), middle, SEEK_SET), middle);
             QCOMPARE(sf_seek(named.get(), middle, SEEK_SET), middle);
             std::vector<float> a(size_t(named_info.frames * named_info.channels));
             std::vector<float> b(a.size());
             const sf_count_t got = sf_readf_float(named.get(), b.data(), named_info.frames);
             QCOMPARE(got, named_info.frames - middle);
-            QCOMPARE(sf_readf_float(mapped.get(), a.data(), named_info.frames), got);
+            QCOMPARE(sf_readf_float(in_memory.get(), a.data(), named_info.frames), got);
             QVERIFY(a == b);
         }
         // What is not read into memory opens by name, or not at all, as before.
