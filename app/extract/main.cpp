@@ -5,9 +5,6 @@
 #include "core/malloc_tuning.h"
 
 #include <cstdio>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include <exception>
 
 #ifndef FEATURESCOPE_VERSION
@@ -16,13 +13,6 @@
 
 int main(int argc, char** argv) {
     featurescope::tuneMallocForLargeArrays(argv);
-#if defined(__GLIBC__)
-    // Track after track allocates the same large arrays. By default glibc maps each one afresh
-    // and unmaps it when freed, so every track pays its page faults again (a fifth of a batch's
-    // CPU time, measured); kept in the heap, the pages are reused.
-    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
-#endif
     using namespace featurescope::extract;
     try {
         const Options options = parseOptions(std::vector<std::string>(argv + 1, argv + argc));
