@@ -198,8 +198,10 @@ SeparateColumn separateSquareColumnForThisCpu() {
 }
 
 /// |S| as numpy's abs (hypotf): the square root of the sum of squares in double, rounded to
-/// float, for `count` interleaved complex values.
-void magnitudeInDouble(const float* __restrict s, Eigen::Index count, float* __restrict mag) {
+/// float, for `count` interleaved complex values. Also compiled for AVX2 (four double square
+/// roots per instruction; the same IEEE operations).
+[[gnu::target_clones("avx2", "default")]] void
+magnitudeInDouble(const float* __restrict s, Eigen::Index count, float* __restrict mag) {
     for (Eigen::Index i = 0; i < count; ++i)
         mag[i] =
             float(std::sqrt(double(s[2 * i]) * s[2 * i] + double(s[2 * i + 1]) * s[2 * i + 1]));
