@@ -117,8 +117,8 @@ struct AnalysisSettings {
     bool crop_signal = false;
 
     // --- execution ------------------------------------------------------------------------
-    /// worker threads for independent stages (>= 1); 0 means every core. The default is 0.
-    /// Does not change any number.
+    /// worker threads for independent stages (>= 1), and the most threads a stage's own parallel
+    /// loops may use; 0 means every core. The default is 0. Does not change any number.
     int threads = 0;
 
     bool operator==(const AnalysisSettings&) const = default;

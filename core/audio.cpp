@@ -250,7 +250,7 @@ void decodePart(const std::filesystem::path& path, const std::shared_ptr<const F
 /// second long (a seek costs mpg123 a header scan).
 int decodeParts(const SF_INFO& info, sf_count_t frames, int threads) {
     if ((info.format & SF_FORMAT_TYPEMASK) != SF_FORMAT_MPEG || frames == SF_COUNT_MAX) return 1;
-    if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    if (threads <= 0) threads = int(availableThreads());
     return int(std::clamp<sf_count_t>(frames / info.samplerate, 1, threads));
 }
 

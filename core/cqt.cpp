@@ -4,6 +4,7 @@
 #include "core/cancellation.h"
 #include "core/cqt_plan.h"
 #include "core/cqt_response.h"
+#include "core/parallel.h"
 #include "core/tuning.h"
 
 #include <atomic>
@@ -171,7 +172,7 @@ void run(const Eigen::ArrayXf& y, double sr, const CqtParams& params, Eigen::Arr
     };
 
     const bool parallel = y.size() >= kParallelMinLength && decimation->halve_after.size() > 1 &&
-                          std::thread::hardware_concurrency() > 1;
+                          availableThreads() > 1;
     if (!parallel) {
         prepare();
         signals.produce();

@@ -92,7 +92,7 @@ HarmonicPercussive<Eigen::ArrayXXf> hpssMasks(const Eigen::ArrayXXf& S,
 ///
 /// S : [shape=(1 + n_fft/2, t)] complex. Returns H and P of [shape=(1 + n_fft/2, t)]. With
 /// both margins 1, H + P == S up to rounding; above 1 the rest is the residual. The median
-/// filters and the masks run on up to std::thread::hardware_concurrency() threads.
+/// filters and the masks run on up to availableThreads() threads (core/parallel.h).
 HarmonicPercussive<ComplexSpectrogram> hpss(const ComplexSpectrogram& S,
                                             const HpssParams& params = {});
 

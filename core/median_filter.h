@@ -34,7 +34,7 @@ void medianFilter1d(const float* in, Eigen::Index n, Eigen::Index in_stride, flo
 ///   percussive filter).
 ///
 /// x : [shape=(d, n)]. size : int > 0. axis : 0 or 1. Returns [shape=(d, n)]. Rows or columns
-/// are shared between up to `std::thread::hardware_concurrency()` threads. Throws
+/// are shared between up to availableThreads() threads (core/parallel.h). Throws
 /// std::invalid_argument for size < 1 or another axis.
 Eigen::ArrayXXf medianFilter(const Eigen::ArrayXXf& x, int size, int axis);
 

@@ -3,6 +3,7 @@
 #include "core/cancellation.h"
 #include "core/decibel.h"
 #include "core/fft.h"
+#include "core/parallel.h"
 #include "core/stft.h"
 
 #include <algorithm>
@@ -188,7 +189,7 @@ Eigen::ArrayXXf melPower(const Eigen::ArrayXf& y, const OnsetStrengthParams& par
             mel.middleCols(t0, frames) = applyMelFilterBank(bank, power);
         }
     };
-    if (n_blocks > 1 && std::thread::hardware_concurrency() > 1) {
+    if (n_blocks > 1 && availableThreads() > 1) {
         auto helper = std::async(std::launch::async, [&, token = currentStopToken()] {
             CancellationScope scope(token);
             work();

@@ -1,6 +1,7 @@
 #include "core/stage_graph.h"
 
 #include "core/cancellation.h"
+#include "core/parallel.h"
 
 #include <algorithm>
 #include <atomic>
@@ -92,9 +93,10 @@ struct Run {
     std::vector<double> started;
     std::vector<double> cpu_seconds;
     std::chrono::steady_clock::time_point begun = std::chrono::steady_clock::now();
-    std::size_t workers = 0; // workers not yet ended
-    std::size_t taken = 0;   // stages handed to a worker (or reused)
-    std::size_t to_take = 0; // stages to compute
+    std::size_t workers = 0;   // workers not yet ended
+    unsigned thread_limit = 0; // for the parallel loops inside stages (core/parallel.h)
+    std::size_t taken = 0;     // stages handed to a worker (or reused)
+    std::size_t to_take = 0;   // stages to compute
     std::exception_ptr error;
     bool abandoned = false;
     std::stop_source stop;
@@ -152,8 +154,10 @@ void work(std::shared_ptr<Run> run) {
         std::exception_ptr error;
         ++g_computing;
         try {
-            // DSP loops deep inside the stage see the run's token through throwIfCancelled().
+            // DSP loops deep inside the stage see the run's token through throwIfCancelled(),
+            // and its parallel loops keep to the run's thread count.
             const CancellationScope scope(run->stop.get_token());
+            const ThreadLimitScope limit(run->thread_limit);
             value = run->stages[index].compute(inputs, run->stop.get_token());
         } catch (...) {
             error = std::current_exception();
@@ -269,6 +273,7 @@ runStages(const std::vector<Stage>& stages, int threads, const ReuseLookup& reus
     const int workers = static_cast<int>(
         std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), run->to_take));
     run->workers = static_cast<std::size_t>(workers);
+    run->thread_limit = static_cast<unsigned>(std::max(threads, 1));
     for (int w = 0; w < workers; ++w) {
         inflight().enter();
         std::thread(work, run).detach();

@@ -51,7 +51,9 @@ using ReuseLookup =
 /// std::invalid_argument otherwise) on `threads` workers (>= 1). Stages found by `reuse` are not
 /// computed. `progress(done, total, name)` is called on the calling thread after each stage.
 /// Each stage runs inside a CancellationScope holding the run's token, so the DSP loops it calls
-/// stop at their next throwIfCancelled() (core/cancellation.h). When `stop` is requested the
+/// stop at their next throwIfCancelled() (core/cancellation.h), and inside a ThreadLimitScope
+/// of `threads`, so that its own parallel loops use no more threads than the run
+/// (core/parallel.h). When `stop` is requested the
 /// call waits for the stages in flight to stop, then throws `cancelled()`'s exception; no stage
 /// of the run computes after it has returned (a stage without cancellation checks would delay
 /// it). An exception thrown by a stage is rethrown here (or the cancellation, when `stop` was

@@ -2,6 +2,7 @@
 
 #include "core/cancellation.h"
 #include "core/fft.h"
+#include "core/parallel.h"
 #include "core/stft.h"
 
 #include <algorithm>
@@ -152,7 +153,7 @@ Eigen::Index forEachColumn(const Eigen::ArrayXf& onset_envelope, const Tempogram
         }
     };
 
-    if (n_frames < kParallelMinFrames || std::thread::hardware_concurrency() < 2) {
+    if (n_frames < kParallelMinFrames || availableThreads() < 2) {
         part(0, 0, n_frames);
         return n_frames;
     }

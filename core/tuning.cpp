@@ -3,6 +3,7 @@
 #include "core/cancellation.h"
 #include "core/fft.h"
 #include "core/frame_kernels.h"
+#include "core/parallel.h"
 #include "core/stft.h"
 
 #include <algorithm>
@@ -188,7 +189,7 @@ Candidates candidatesOfSignal(const Eigen::ArrayXf& y, double sr, const Piptrack
     };
 
     Candidates found, helped;
-    if (n_blocks > 1 && std::thread::hardware_concurrency() > 1) {
+    if (n_blocks > 1 && availableThreads() > 1) {
         auto helper = std::async(std::launch::async, [&, token = currentStopToken()] {
             CancellationScope scope(token);
             work(helped);

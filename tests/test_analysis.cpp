@@ -6,6 +6,7 @@
 #include "core/hpss.h"
 #include "core/mel.h"
 #include "core/npy.h"
+#include "core/parallel.h"
 #include "core/stage_graph.h"
 #include "core/stft.h"
 #include "core/summary.h"
@@ -18,7 +19,9 @@
 #include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 using namespace featurescope;
@@ -345,6 +348,50 @@ private slots:
         AnalysisSettings settings;
         settings.crop = CropPolicy::parse("highlight:2@100-120"); // past the end of an 8 s track
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, runAnalysis(kRef + "drums.wav", settings));
+    }
+
+    void aThreadLimitKeepsParallelLoopsOnTheCallingThread() {
+        std::mutex mutex;
+        std::set<std::thread::id> seen;
+        const auto record = [&](Eigen::Index, Eigen::Index) {
+            const std::lock_guard lock(mutex);
+            seen.insert(std::this_thread::get_id());
+        };
+        {
+            const ThreadLimitScope one(1);
+            QCOMPARE(availableThreads(), 1u);
+            parallelChunks(1000, 1, record);
+        }
+        QCOMPARE(seen.size(), std::size_t(1));
+        QVERIFY(*seen.begin() == std::this_thread::get_id());
+        QCOMPARE(availableThreads(), std::max(1u, std::thread::hardware_concurrency()));
+        if (std::thread::hardware_concurrency() > 1) { // unlimited again: helpers join in
+            seen.clear();
+            parallelChunks(1000, 1, record);
+            QVERIFY(seen.size() > 1);
+        }
+    }
+
+    void stagesKeepToTheRunsThreadCount() {
+        // Each stage's own parallel loops may use as many threads as the run has workers.
+        for (const int threads : {1, 2}) {
+            std::atomic<unsigned> allowed{0};
+            Stage probe{"probe", {}, "", [&](const std::vector<StageValue>&, std::stop_token) {
+                            allowed = availableThreads();
+                            return StageValue(std::make_shared<int>(0));
+                        }};
+            runStages({probe}, threads, {}, {}, {}, [] { throw AnalysisCancelled(); });
+            QCOMPARE(allowed.load(), std::min(unsigned(threads),
+                                              std::max(1u, std::thread::hardware_concurrency())));
+        }
+        // One worker: the whole analysis gives the numbers of every core.
+        AnalysisSettings one;
+        one.threads = 1;
+        const auto serial = runAnalysis(kRef + "drums.wav", one);
+        const auto parallel = runAnalysis(kRef + "drums.wav", AnalysisSettings{});
+        QVERIFY((serial->curves().values == parallel->curves().values).all());
+        QVERIFY((serial->harmonic() == parallel->harmonic()).all());
+        QCOMPARE(serial->tempo(), parallel->tempo());
     }
 
     void routingChoosesTheSignal() {

@@ -7,6 +7,7 @@
 #include "core/atomic_file.h"
 #include "core/csv.h"
 #include "core/export.h"
+#include "core/parallel.h"
 
 #include <algorithm>
 #include <atomic>
@@ -95,6 +96,8 @@ int runExtract(const Options& options) {
     Progress progress(todo.size(), ::isatty(STDERR_FILENO) != 0);
     std::atomic<std::size_t> next{0};
     const auto work = [&] {
+        // With tracks side by side, each keeps to its thread, its summary included.
+        const ThreadLimitScope limit(jobs > 1 ? 1 : 0);
         for (std::size_t k; (k = next++) < todo.size();) {
             const Track& track = tracks[todo[k]];
             const auto begin = std::chrono::steady_clock::now();
