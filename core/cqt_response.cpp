@@ -1,6 +1,7 @@
 #include "core/cqt_response.h"
 
 #include "core/cancellation.h"
+#include "core/cpu_features.h"
 #include "core/fft.h"
 
 #include <algorithm>
@@ -116,7 +117,7 @@ using MultiplyBlock = void (*)(const SparseFilterBank&, int, const float*, const
 
 MultiplyBlock multiplyBlockForThisCpu() {
 #if defined(__x86_64__) || defined(__i386__)
-    if (__builtin_cpu_supports("avx2")) return multiplyBlockAvx2;
+    if (cpuHasAvx2()) return multiplyBlockAvx2;
 #endif
     return multiplyBlockGeneric;
 }

@@ -1,5 +1,7 @@
 #include "core/frame_kernels.h"
 
+#include "core/cpu_features.h"
+
 #include <cmath>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -79,18 +81,13 @@ __attribute__((target("avx2"))) void roundSpectrumAvx2(const double* s, Eigen::I
         roundBin(s + 2 * k, rounded ? rounded + 2 * k : nullptr,
                  magnitude ? magnitude + k : nullptr);
 }
-
-bool hasAvx2() {
-    static const bool avx2 = __builtin_cpu_supports("avx2");
-    return avx2;
-}
 #endif
 
 } // namespace
 
 void multiplyWindow(const float* x, const double* window, double* frame, int n) {
 #if FEATURESCOPE_X86
-    if (hasAvx2()) return multiplyWindowAvx2(x, window, frame, n);
+    if (cpuHasAvx2()) return multiplyWindowAvx2(x, window, frame, n);
 #endif
     multiplyWindowPortable(x, window, frame, n);
 }
@@ -100,7 +97,7 @@ void roundSpectrum(const std::complex<double>* spectrum, Eigen::Index bins,
     const double* s = reinterpret_cast<const double*>(spectrum);
     float* r = reinterpret_cast<float*>(rounded);
 #if FEATURESCOPE_X86
-    if (hasAvx2()) return roundSpectrumAvx2(s, bins, r, magnitude);
+    if (cpuHasAvx2()) return roundSpectrumAvx2(s, bins, r, magnitude);
 #endif
     roundSpectrumPortable(s, bins, r, magnitude);
 }

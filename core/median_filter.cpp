@@ -1,6 +1,7 @@
 #include "core/median_filter.h"
 
 #include "core/cancellation.h"
+#include "core/cpu_features.h"
 #include "core/parallel.h"
 
 #include <algorithm>
@@ -277,8 +278,7 @@ static_assert(kLanes == 8, "the tiles are 8 x 8");
 void interleave(const float* first, Eigen::Index stride, Eigen::Index length, float* lanes) {
     Eigen::Index t = 0;
 #if FEATURESCOPE_MEDIAN_AVX2
-    static const bool avx2 = __builtin_cpu_supports("avx2");
-    if (avx2)
+    if (cpuHasAvx2())
         for (; t + 8 <= length; t += 8)
             transpose8x8Avx2(first + t, stride, lanes + t * kLanes, kLanes);
 #endif
@@ -291,8 +291,7 @@ void interleave(const float* first, Eigen::Index stride, Eigen::Index length, fl
 void deinterleave(const float* lanes, Eigen::Index length, float* first, Eigen::Index stride) {
     Eigen::Index t = 0;
 #if FEATURESCOPE_MEDIAN_AVX2
-    static const bool avx2 = __builtin_cpu_supports("avx2");
-    if (avx2)
+    if (cpuHasAvx2())
         for (; t + 8 <= length; t += 8)
             transpose8x8Avx2(lanes + t * kLanes, kLanes, first + t, stride);
 #endif
@@ -304,8 +303,7 @@ void deinterleave(const float* lanes, Eigen::Index length, float* first, Eigen::
 void filterLanes(const float* src, Eigen::Index n, Eigen::Index src_stride, float* dst,
                  Eigen::Index dst_stride, int size, float* window) {
 #if FEATURESCOPE_MEDIAN_AVX2
-    static const bool avx2 = __builtin_cpu_supports("avx2");
-    if (avx2) {
+    if (cpuHasAvx2()) {
         if (size == 31) {
             filterLanes31Avx2(src, n, src_stride, dst, dst_stride);
             return;
