@@ -4,6 +4,7 @@
 #include "core/parallel.h"
 
 #include "core/cancellation.h"
+#include "core/cpu_features.h"
 
 #include <algorithm>
 #include <cmath>
@@ -124,21 +125,26 @@ struct MaskRule {
 };
 
 // librosa's (|S| * mask) * phase with phase = S / |S| (1 for a zero bin), each product
-// rounded to float32 in that order, for the `rows` bins of one column. The pointers never alias,
-// which lets the compiler vectorise the loop.
+// rounded to float32 in that order, for bin r of one column.
+[[gnu::always_inline]] inline void applyMasksToBin(const float* s, float m, float mask_h,
+                                                   float mask_p, Eigen::Index r, float* h,
+                                                   float* p) {
+    const float zero = m == 0.0f ? 1.0f : 0.0f;
+    const float phase_re = s[2 * r] / (m + zero) + zero;
+    const float phase_im = s[2 * r + 1] / (m + zero);
+    h[2 * r] = (m * mask_h) * phase_re;
+    h[2 * r + 1] = (m * mask_h) * phase_im;
+    p[2 * r] = (m * mask_p) * phase_re;
+    p[2 * r + 1] = (m * mask_p) * phase_im;
+}
+
+// applyMasksToBin for the `rows` bins of one column. The pointers never alias, which lets the
+// compiler vectorise the loop.
 void applyMasks(const float* __restrict s, const float* __restrict mag,
                 const float* __restrict mask_h, const float* __restrict mask_p, Eigen::Index rows,
                 float* __restrict h, float* __restrict p) {
-    for (Eigen::Index r = 0; r < rows; ++r) {
-        const float m = mag[r];
-        const float zero = m == 0.0f ? 1.0f : 0.0f;
-        const float phase_re = s[2 * r] / (m + zero) + zero;
-        const float phase_im = s[2 * r + 1] / (m + zero);
-        h[2 * r] = (m * mask_h[r]) * phase_re;
-        h[2 * r + 1] = (m * mask_h[r]) * phase_im;
-        p[2 * r] = (m * mask_p[r]) * phase_re;
-        p[2 * r + 1] = (m * mask_p[r]) * phase_im;
-    }
+    for (Eigen::Index r = 0; r < rows; ++r)
+        applyMasksToBin(s, mag[r], mask_h[r], mask_p[r], r, h, p);
 }
 
 /// librosa's defaults (power 2, margins 1) for one column: both softmasks and both masked
@@ -159,16 +165,7 @@ separateSquareColumn(const float* __restrict s, const float* __restrict mag,
         // the compiler may not execute speculatively, which would keep the loop scalar.
         const float share_h = a2 / (a2 + b2), share_p = b2 / (b2 + a2);
         const bool silent = larger < kTiny;
-        const float mask_h = silent ? split : share_h;
-        const float mask_p = silent ? split : share_p;
-        const float m = mag[r];
-        const float zero = m == 0.0f ? 1.0f : 0.0f;
-        const float phase_re = s[2 * r] / (m + zero) + zero;
-        const float phase_im = s[2 * r + 1] / (m + zero);
-        h[2 * r] = (m * mask_h) * phase_re;
-        h[2 * r + 1] = (m * mask_h) * phase_im;
-        p[2 * r] = (m * mask_p) * phase_re;
-        p[2 * r + 1] = (m * mask_p) * phase_im;
+        applyMasksToBin(s, mag[r], silent ? split : share_h, silent ? split : share_p, r, h, p);
     }
 }
 
@@ -192,7 +189,7 @@ using SeparateColumn = void (*)(const float*, const float*, const float*, const 
 
 SeparateColumn separateSquareColumnForThisCpu() {
 #if defined(__x86_64__) || defined(__i386__)
-    if (__builtin_cpu_supports("avx2")) return separateSquareColumnAvx2;
+    if (cpuHasAvx2()) return separateSquareColumnAvx2;
 #endif
     return separateSquareColumnGeneric;
 }
