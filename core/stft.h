@@ -55,8 +55,8 @@ ComplexSpectrogram stft(const Eigen::ArrayXf& y, const StftParams& params = {});
 Eigen::ArrayXXf magnitude(const ComplexSpectrogram& D);
 
 /// out[i] = |z[i]| as magnitude() computes it: sqrt(re^2 + im^2) in float32, for `count`
-/// values. Every |S| of an STFT (the spectrogram, the HPSS layers, piptrack's) goes through
-/// it, so they agree to the bit.
+/// values. The HPSS layers' |H| and |P| go through it; the STFT passes compute the same floats
+/// as they round each frame (roundSpectrum, core/frame_kernels.h), which tests hold to it.
 void complexMagnitudes(const std::complex<float>* z, Eigen::Index count, float* out);
 
 /// |stft(y)|: the magnitude spectrogram, [shape=(1 + n_fft/2, t)].
