@@ -3,6 +3,7 @@
 #include <fftw3.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -10,63 +11,197 @@
 
 namespace featurescope {
 
+// resources/fftw/wisdom-{float,double}.txt, built in by core/CMakeLists.txt.
+extern const char* const kBuiltInFftwWisdomSingle;
+extern const char* const kBuiltInFftwWisdomDouble;
+
 namespace {
 
-enum class PlanKind { RealForward, RealInverse, ComplexForward, RealForward64 };
+// Plans are made once per (kind, size) for the whole process: FFTW's planner is not thread-safe,
+// so each precision's planner is used under its own mutex. Plans are made on aligned scratch
+// arrays and executed with the new-array interface on each object's own aligned buffers, which
+// FFTW documents as thread-safe.
+//
+// They are FFTW_ESTIMATE plans, which are deterministic (the same algorithm on every run, so
+// results are reproducible bit for bit), made after importing the built-in wisdom: for every size
+// the app's analyses use it holds a plan measured once with FFTW_PATIENT
+// (resources/fftw/README.md), 20-50 % faster than the estimate and as fixed. A size it lacks
+// gets the estimate; wisdom FFTW cannot use on this processor is dropped by FFTW, which then
+// estimates every plan.
+template <typename Fftw> struct Planner {
+    std::mutex mutex;
+    std::map<FftPlanKey, typename Fftw::plan> plans;
+    bool wisdom_imported = false;
 
-// FFTW_ESTIMATE keeps plans deterministic (the same algorithm every run, so results are
-// reproducible bit for bit) and planning cheap for the many sizes CQT uses. Plans are made on
-// aligned scratch arrays and executed with the new-array interface on each object's own aligned
-// buffers, which FFTW documents as thread-safe.
-fftwf_plan cachedPlan(PlanKind kind, int n) {
-    static std::mutex mutex;
-    static std::map<std::pair<PlanKind, int>, fftwf_plan> plans;
-    std::lock_guard lock(mutex);
-    auto [it, inserted] = plans.try_emplace({kind, n}, nullptr);
-    if (!inserted) return it->second;
-    fftwf_complex* a = fftwf_alloc_complex(size_t(n));
-    fftwf_complex* b = fftwf_alloc_complex(size_t(n));
-    switch (kind) {
-    case PlanKind::RealForward:
-        it->second = fftwf_plan_dft_r2c_1d(n, reinterpret_cast<float*>(a), b, FFTW_ESTIMATE);
-        break;
-    case PlanKind::RealInverse:
-        it->second = fftwf_plan_dft_c2r_1d(n, a, reinterpret_cast<float*>(b), FFTW_ESTIMATE);
-        break;
-    case PlanKind::ComplexForward:
-        it->second = fftwf_plan_dft_1d(n, a, b, FFTW_FORWARD, FFTW_ESTIMATE);
-        break;
-    case PlanKind::RealForward64:
-        break; // see cachedPlan64
+    typename Fftw::plan cached(FftPlanKey key) {
+        std::lock_guard lock(mutex);
+        importWisdomOnce();
+        auto [it, inserted] = plans.try_emplace(key, nullptr);
+        if (inserted) it->second = make(key, FFTW_ESTIMATE);
+        return it->second;
     }
-    fftwf_free(a);
-    fftwf_free(b);
-    return it->second;
+
+    // Call with `mutex` held.
+    void importWisdomOnce() {
+        if (wisdom_imported) return;
+        Fftw::import_wisdom_from_string(Fftw::builtInWisdom());
+        wisdom_imported = true;
+    }
+
+    // A plan of `key` made on fresh scratch arrays, with `flags`; null when FFTW cannot (as with
+    // FFTW_WISDOM_ONLY and no wisdom for it).
+    static typename Fftw::plan make(FftPlanKey key, unsigned flags) {
+        const int n = key.n;
+        auto* a = Fftw::alloc_complex(size_t(n));
+        auto* b = Fftw::alloc_complex(size_t(n));
+        auto* a_real = reinterpret_cast<typename Fftw::real*>(a);
+        auto* b_real = reinterpret_cast<typename Fftw::real*>(b);
+        typename Fftw::plan plan = nullptr;
+        switch (key.kind) {
+        case FftKind::RealForward:
+        case FftKind::RealForward64:
+            plan = Fftw::plan_r2c(n, a_real, b, flags);
+            break;
+        case FftKind::RealInverse:
+            plan = Fftw::plan_c2r(n, a, b_real, flags);
+            break;
+        case FftKind::ComplexForward:
+            plan = Fftw::plan_c2c(n, a, b, flags);
+            break;
+        }
+        Fftw::free(a);
+        Fftw::free(b);
+        return plan;
+    }
+};
+
+struct SinglePrecision {
+    using plan = fftwf_plan;
+    using real = float;
+    static fftwf_complex* alloc_complex(size_t n) { return fftwf_alloc_complex(n); }
+    static void free(void* p) { fftwf_free(p); }
+    static plan plan_r2c(int n, float* in, fftwf_complex* out, unsigned flags) {
+        return fftwf_plan_dft_r2c_1d(n, in, out, flags);
+    }
+    static plan plan_c2r(int n, fftwf_complex* in, float* out, unsigned flags) {
+        return fftwf_plan_dft_c2r_1d(n, in, out, flags);
+    }
+    static plan plan_c2c(int n, fftwf_complex* in, fftwf_complex* out, unsigned flags) {
+        return fftwf_plan_dft_1d(n, in, out, FFTW_FORWARD, flags);
+    }
+    static void destroy(plan p) { fftwf_destroy_plan(p); }
+    static const char* builtInWisdom() { return kBuiltInFftwWisdomSingle; }
+    static int import_wisdom_from_string(const char* text) {
+        return fftwf_import_wisdom_from_string(text);
+    }
+    static void forget_wisdom() { fftwf_forget_wisdom(); }
+    static char* export_wisdom_to_string() { return fftwf_export_wisdom_to_string(); }
+};
+
+struct DoublePrecision {
+    using plan = fftw_plan;
+    using real = double;
+    static fftw_complex* alloc_complex(size_t n) { return fftw_alloc_complex(n); }
+    static void free(void* p) { fftw_free(p); }
+    static plan plan_r2c(int n, double* in, fftw_complex* out, unsigned flags) {
+        return fftw_plan_dft_r2c_1d(n, in, out, flags);
+    }
+    static plan plan_c2r(int n, fftw_complex* in, double* out, unsigned flags) {
+        return fftw_plan_dft_c2r_1d(n, in, out, flags);
+    }
+    static plan plan_c2c(int n, fftw_complex* in, fftw_complex* out, unsigned flags) {
+        return fftw_plan_dft_1d(n, in, out, FFTW_FORWARD, flags);
+    }
+    static void destroy(plan p) { fftw_destroy_plan(p); }
+    static const char* builtInWisdom() { return kBuiltInFftwWisdomDouble; }
+    static int import_wisdom_from_string(const char* text) {
+        return fftw_import_wisdom_from_string(text);
+    }
+    static void forget_wisdom() { fftw_forget_wisdom(); }
+    static char* export_wisdom_to_string() { return fftw_export_wisdom_to_string(); }
+};
+
+Planner<SinglePrecision>& singlePlanner() {
+    static Planner<SinglePrecision> planner;
+    return planner;
+}
+
+Planner<DoublePrecision>& doublePlanner() {
+    static Planner<DoublePrecision> planner;
+    return planner;
+}
+
+bool isDoublePrecision(FftKind kind) {
+    return kind == FftKind::RealForward64;
+}
+
+fftwf_plan cachedPlan(FftKind kind, int n) {
+    return singlePlanner().cached({kind, n});
 }
 
 fftw_plan cachedPlan64(int n) {
-    static std::mutex mutex;
-    static std::map<int, fftw_plan> plans;
-    std::lock_guard lock(mutex);
-    auto [it, inserted] = plans.try_emplace(n, nullptr);
-    if (!inserted) return it->second;
-    double* a = fftw_alloc_real(size_t(n));
-    fftw_complex* b = fftw_alloc_complex(size_t(n / 2 + 1));
-    it->second = fftw_plan_dft_r2c_1d(n, a, b, FFTW_ESTIMATE);
-    fftw_free(a);
-    fftw_free(b);
-    return it->second;
+    return doublePlanner().cached({FftKind::RealForward64, n});
+}
+
+// Every plan of `keys` in `planner`'s precision measured afresh with FFTW_PATIENT; returns the
+// wisdom FFTW then holds, which is just those plans.
+template <typename Fftw>
+std::string measureWisdom(Planner<Fftw>& planner, const std::vector<FftPlanKey>& keys,
+                          bool double_precision) {
+    std::lock_guard lock(planner.mutex);
+    Fftw::forget_wisdom();
+    for (const FftPlanKey& key : keys)
+        if (isDoublePrecision(key.kind) == double_precision)
+            if (auto plan = Planner<Fftw>::make(key, FFTW_PATIENT)) Fftw::destroy(plan);
+    char* text = Fftw::export_wisdom_to_string();
+    std::string wisdom = text ? text : "";
+    std::free(text);
+    return wisdom;
+}
+
+template <typename Fftw> void appendKeys(Planner<Fftw>& planner, std::vector<FftPlanKey>& keys) {
+    std::lock_guard lock(planner.mutex);
+    for (const auto& entry : planner.plans)
+        keys.push_back(entry.first);
+}
+
+// Whether the built-in wisdom has a plan for `key`. PATIENT with WISDOM_ONLY: only wisdom at least
+// that rigorous answers, not the estimates this process has made.
+template <typename Fftw> bool holdsWisdom(Planner<Fftw>& planner, FftPlanKey key) {
+    std::lock_guard lock(planner.mutex);
+    planner.importWisdomOnce();
+    auto plan = Planner<Fftw>::make(key, FFTW_PATIENT | FFTW_WISDOM_ONLY);
+    if (plan) Fftw::destroy(plan);
+    return plan != nullptr;
 }
 
 } // namespace
+
+std::vector<FftPlanKey> plannedFfts() {
+    std::vector<FftPlanKey> keys;
+    appendKeys(singlePlanner(), keys);
+    appendKeys(doublePlanner(), keys);
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
+FftWisdom measureFftWisdom(const std::vector<FftPlanKey>& keys) {
+    return {measureWisdom(singlePlanner(), keys, false),
+            measureWisdom(doublePlanner(), keys, true)};
+}
+
+bool builtInWisdomHolds(FftPlanKey key) {
+    return isDoublePrecision(key.kind) ? holdsWisdom(doublePlanner(), key)
+                                       : holdsWisdom(singlePlanner(), key);
+}
 
 RealFft::RealFft(int n)
     : n_(n) {
     if (n < 1) throw std::invalid_argument("RealFft: n must be >= 1");
     real_ = fftwf_alloc_real(size_t(n));
     spectrum_ = reinterpret_cast<std::complex<float>*>(fftwf_alloc_complex(size_t(bins())));
-    forward_plan_ = cachedPlan(PlanKind::RealForward, n);
-    inverse_plan_ = cachedPlan(PlanKind::RealInverse, n);
+    forward_plan_ = cachedPlan(FftKind::RealForward, n);
+    inverse_plan_ = cachedPlan(FftKind::RealInverse, n);
 }
 
 RealFft::~RealFft() {
@@ -120,7 +255,7 @@ ComplexFft::ComplexFft(int n)
     if (n < 1) throw std::invalid_argument("ComplexFft: n must be >= 1");
     in_ = reinterpret_cast<std::complex<float>*>(fftwf_alloc_complex(size_t(n)));
     out_ = reinterpret_cast<std::complex<float>*>(fftwf_alloc_complex(size_t(n)));
-    plan_ = cachedPlan(PlanKind::ComplexForward, n);
+    plan_ = cachedPlan(FftKind::ComplexForward, n);
 }
 
 ComplexFft::~ComplexFft() {

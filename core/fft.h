@@ -1,10 +1,40 @@
-// FFTW3 (single precision) transforms. Plans are made once per size for the whole process and
-// shared; each transform object owns its own aligned work buffers.
+// FFTW3 transforms. Plans are made once per size for the whole process and shared; each
+// transform object owns its own aligned work buffers.
 #pragma once
 
+#include <compare>
 #include <complex>
+#include <string>
+#include <vector>
 
 namespace featurescope {
+
+/// What a plan transforms: RealFft's two directions, ComplexFft, RealFft64.
+enum class FftKind { RealForward, RealInverse, ComplexForward, RealForward64 };
+
+struct FftPlanKey {
+    FftKind kind;
+    int n;
+    auto operator<=>(const FftPlanKey&) const = default;
+};
+
+/// Every plan this process has made so far, sorted.
+std::vector<FftPlanKey> plannedFfts();
+
+/// FFTW wisdom as text, one per FFTW precision (fftwf_ and fftw_ keep theirs apart).
+struct FftWisdom {
+    std::string single_precision;
+    std::string double_precision;
+};
+
+/// Plans each of `keys` afresh with FFTW_PATIENT (a second or so each) and returns the wisdom
+/// that holds just those plans: the contents of resources/fftw/. This replaces the process's
+/// wisdom; plans already made stay as they are.
+FftWisdom measureFftWisdom(const std::vector<FftPlanKey>& keys);
+
+/// Whether the built-in wisdom (resources/fftw/) has a measured plan for `key` that FFTW can use
+/// on this processor; where it has none, plans are FFTW_ESTIMATE's.
+bool builtInWisdomHolds(FftPlanKey key);
 
 /// A real <-> half-complex transform of size n (any n >= 1, odd included): numpy's rfft/irfft
 /// without normalisation. Construction is cheap after the first object of a size (the plan is

@@ -3,12 +3,14 @@
 // and the median over N runs, with the machine's core count. Stages are timed separately, each on
 // the previous stage's output computed once beforehand, so the figures add up to a pipeline.
 #include "core/analysis.h"
+#include "core/atomic_file.h"
 #include "core/audio.h"
 #include "core/beat.h"
 #include "core/chroma.h"
 #include "core/cqt.h"
 #include "core/decibel.h"
 #include "core/energy.h"
+#include "core/fft.h"
 #include "core/hpss.h"
 #include "core/malloc_tuning.h"
 #include "core/mel.h"
@@ -29,6 +31,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <thread>
@@ -112,13 +115,37 @@ int printTimeline(const std::string& path, const AnalysisSettings& settings) {
     return 0;
 }
 
+/// Runs the analyses the app makes (the window's default, the extractor's tables, the
+/// keras-melgram preset) on `path` so that every transform they use is planned, then measures
+/// those plans with FFTW_PATIENT and writes the wisdom to DIR/wisdom-{float,double}.txt, which
+/// is what resources/fftw/ holds (scripts/make_fftw_wisdom.sh).
+int writeFftWisdom(const std::string& path, const std::filesystem::path& dir) {
+    try {
+        runAnalysis(path, AnalysisSettings{});
+        runAnalysis(path, batchSettings());
+        runAnalysis(path, AnalysisSettings::kerasMelgramPreset());
+        const std::vector<FftPlanKey> keys = plannedFfts();
+        const FftWisdom wisdom = measureFftWisdom(keys);
+        writeFileAtomically(dir / "wisdom-float.txt", wisdom.single_precision);
+        writeFileAtomically(dir / "wisdom-double.txt", wisdom.double_precision);
+        std::printf("measured %zu plans:", keys.size());
+        for (const FftPlanKey& key : keys)
+            std::printf(" %d/%d", int(key.kind), key.n);
+        std::printf("\nwrote %s/wisdom-float.txt and wisdom-double.txt\n", dir.c_str());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     tuneMallocForLargeArrays(argv);
     if (argc < 2) {
         std::fprintf(stderr, "usage: featurescope-bench FILE [--repeat N] [--only NAME] "
-                             "[--timeline | --timeline-batch]\n");
+                             "[--timeline | --timeline-batch | --write-fftw-wisdom DIR]\n");
         return 2;
     }
     const std::string path = argv[1];
@@ -128,6 +155,7 @@ int main(int argc, char** argv) {
         if (!std::strcmp(argv[i], "--timeline")) return printTimeline(path, AnalysisSettings{});
         if (!std::strcmp(argv[i], "--timeline-batch")) return printTimeline(path, batchSettings());
         if (i + 1 >= argc) break;
+        if (!std::strcmp(argv[i], "--write-fftw-wisdom")) return writeFftWisdom(path, argv[i + 1]);
         if (!std::strcmp(argv[i], "--repeat")) repeat = std::max(1, std::atoi(argv[i + 1]));
         if (!std::strcmp(argv[i], "--only")) only = argv[i + 1];
         ++i;
