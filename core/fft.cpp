@@ -227,6 +227,10 @@ void RealFft::inverse(const std::complex<float>* in, float* out) {
 
 const float* RealFft::inverse(const std::complex<float>* in) {
     std::copy_n(in, bins(), spectrum_); // c2r destroys its input
+    return inverse();
+}
+
+const float* RealFft::inverse() {
     fftwf_execute_dft_c2r(static_cast<fftwf_plan>(inverse_plan_),
                           reinterpret_cast<fftwf_complex*>(spectrum_), real_);
     return real_;

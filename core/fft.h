@@ -57,11 +57,15 @@ public:
     void inverse(const std::complex<float>* in, float* out);
     /// inverse(in, out) that leaves its n reals in realBuffer(), saving the copy out.
     const float* inverse(const std::complex<float>* in);
+    /// The inverse of the bins() values written to spectrumBuffer(), which it destroys; the n
+    /// reals are left in realBuffer(). Saves the copy in as well.
+    const float* inverse();
 
     /// The aligned work buffers, for callers that fill the input in place and save a copy:
     /// write n reals to realBuffer(), call forward(), read bins() values from spectrumBuffer().
     float* realBuffer() { return real_; }
     const std::complex<float>* spectrumBuffer() const { return spectrum_; }
+    std::complex<float>* spectrumBuffer() { return spectrum_; }
     void forward();
 
 private:

@@ -124,39 +124,16 @@ struct MaskRule {
     }
 };
 
-// librosa's (|S| * mask) * phase with phase = S / |S| (1 for a zero bin), each product
-// rounded to float32 in that order, for bin r of one column.
-[[gnu::always_inline]] inline void applyMasksToBin(const float* s, float m, float mask_h,
-                                                   float mask_p, Eigen::Index r, float* h,
-                                                   float* p) {
-    const float zero = m == 0.0f ? 1.0f : 0.0f;
-    const float phase_re = s[2 * r] / (m + zero) + zero;
-    const float phase_im = s[2 * r + 1] / (m + zero);
-    h[2 * r] = (m * mask_h) * phase_re;
-    h[2 * r + 1] = (m * mask_h) * phase_im;
-    p[2 * r] = (m * mask_p) * phase_re;
-    p[2 * r + 1] = (m * mask_p) * phase_im;
-}
-
-// applyMasksToBin for the `rows` bins of one column. The pointers never alias, which lets the
-// compiler vectorise the loop.
-void applyMasks(const float* __restrict s, const float* __restrict mag,
-                const float* __restrict mask_h, const float* __restrict mask_p, Eigen::Index rows,
-                float* __restrict h, float* __restrict p) {
-    for (Eigen::Index r = 0; r < rows; ++r)
-        applyMasksToBin(s, mag[r], mask_h[r], mask_p[r], r, h, p);
-}
-
-/// librosa's defaults (power 2, margins 1) for one column: both softmasks and both masked
-/// layers in one pass, the same float32 operations as MaskRule then applyMasks
-/// (mask_P = b2 / (b2 + a2) shares Z and the squares; IEEE addition commutes). Inlined into a
-/// generic and an AVX2 copy: six divisions a bin dominate, and AVX2 does eight at a time.
-[[gnu::always_inline]] inline void
-separateSquareColumn(const float* __restrict s, const float* __restrict mag,
-                     const float* __restrict harm, const float* __restrict perc, Eigen::Index rows,
-                     float split, float* __restrict h, float* __restrict p) {
+/// librosa's defaults (power 2, margins 1) for one column: both softmasks from the two
+/// medians, written over them (mask_H over harm, mask_P over perc), the same float32 operations
+/// as MaskRule (mask_P = b2 / (b2 + a2) shares Z and the squares; IEEE addition commutes).
+/// Inlined into a generic and an AVX2 copy: four divisions a bin dominate, and AVX2 does eight
+/// at a time.
+[[gnu::always_inline]] inline void squareMasksColumn(float* __restrict harm_to_mask_h,
+                                                     float* __restrict perc_to_mask_p,
+                                                     Eigen::Index rows, float split) {
     for (Eigen::Index r = 0; r < rows; ++r) {
-        const float x = harm[r], y = perc[r];
+        const float x = harm_to_mask_h[r], y = perc_to_mask_p[r];
         const float larger = std::max(x, y);
         const float z = std::max(larger, kTiny);
         const float a = x / z, b = y / z;
@@ -165,33 +142,63 @@ separateSquareColumn(const float* __restrict s, const float* __restrict mag,
         // the compiler may not execute speculatively, which would keep the loop scalar.
         const float share_h = a2 / (a2 + b2), share_p = b2 / (b2 + a2);
         const bool silent = larger < kTiny;
-        applyMasksToBin(s, mag[r], silent ? split : share_h, silent ? split : share_p, r, h, p);
+        harm_to_mask_h[r] = silent ? split : share_h;
+        perc_to_mask_p[r] = silent ? split : share_p;
     }
 }
 
-void separateSquareColumnGeneric(const float* s, const float* mag, const float* harm,
-                                 const float* perc, Eigen::Index rows, float split, float* h,
-                                 float* p) {
-    separateSquareColumn(s, mag, harm, perc, rows, split, h, p);
+/// librosa's (|S| * mask) * phase with phase = S / |S| (1 for a zero bin), each product rounded
+/// to float32 in that order, for the `rows` bins of one column: one layer of hpss(S).
+[[gnu::always_inline]] inline void maskColumn(const float* __restrict s,
+                                              const float* __restrict mag,
+                                              const float* __restrict mask, Eigen::Index rows,
+                                              float* __restrict out) {
+    for (Eigen::Index r = 0; r < rows; ++r) {
+        const float m = mag[r];
+        const float zero = m == 0.0f ? 1.0f : 0.0f;
+        const float phase_re = s[2 * r] / (m + zero) + zero;
+        const float phase_im = s[2 * r + 1] / (m + zero);
+        out[2 * r] = (m * mask[r]) * phase_re;
+        out[2 * r + 1] = (m * mask[r]) * phase_im;
+    }
+}
+
+void squareMasksColumnGeneric(float* h, float* p, Eigen::Index rows, float split) {
+    squareMasksColumn(h, p, rows, split);
+}
+
+void maskColumnGeneric(const float* s, const float* mag, const float* mask, Eigen::Index rows,
+                       float* out) {
+    maskColumn(s, mag, mask, rows, out);
 }
 
 #if defined(__x86_64__) || defined(__i386__)
-__attribute__((target("avx2"))) void separateSquareColumnAvx2(const float* s, const float* mag,
-                                                              const float* harm, const float* perc,
-                                                              Eigen::Index rows, float split,
-                                                              float* h, float* p) {
-    separateSquareColumn(s, mag, harm, perc, rows, split, h, p);
+__attribute__((target("avx2"))) void squareMasksColumnAvx2(float* h, float* p, Eigen::Index rows,
+                                                           float split) {
+    squareMasksColumn(h, p, rows, split);
+}
+
+__attribute__((target("avx2"))) void
+maskColumnAvx2(const float* s, const float* mag, const float* mask, Eigen::Index rows, float* out) {
+    maskColumn(s, mag, mask, rows, out);
 }
 #endif
 
-using SeparateColumn = void (*)(const float*, const float*, const float*, const float*,
-                                Eigen::Index, float, float*, float*);
+using SquareMasksColumn = void (*)(float*, float*, Eigen::Index, float);
+using MaskColumn = void (*)(const float*, const float*, const float*, Eigen::Index, float*);
 
-SeparateColumn separateSquareColumnForThisCpu() {
+SquareMasksColumn squareMasksColumnForThisCpu() {
 #if defined(__x86_64__) || defined(__i386__)
-    if (cpuHasAvx2()) return separateSquareColumnAvx2;
+    if (cpuHasAvx2()) return squareMasksColumnAvx2;
 #endif
-    return separateSquareColumnGeneric;
+    return squareMasksColumnGeneric;
+}
+
+MaskColumn maskColumnForThisCpu() {
+#if defined(__x86_64__) || defined(__i386__)
+    if (cpuHasAvx2()) return maskColumnAvx2;
+#endif
+    return maskColumnGeneric;
 }
 
 /// |S| as numpy's abs (hypotf): the square root of the sum of squares in double, rounded to
@@ -254,83 +261,95 @@ HarmonicPercussive<Eigen::ArrayXXf> hpss(const Eigen::ArrayXXf& S, const HpssPar
     return parts;
 }
 
-namespace {
-
-/// hpss(S), with |H| and |P| into `magnitudes` when it is given.
-HarmonicPercussive<ComplexSpectrogram> separate(const ComplexSpectrogram& S,
-                                                const HpssParams& params,
-                                                HarmonicPercussive<Eigen::ArrayXXf>* magnitudes) {
+HpssLayers::HpssLayers(std::shared_ptr<const ComplexSpectrogram> S, const HpssParams& params,
+                       bool with_magnitudes)
+    : S_(std::move(S)) {
     params.validate();
-    const Eigen::Index rows = S.rows();
-    Eigen::ArrayXXf magnitude(rows, S.cols());
-    parallelChunks(S.cols(), kMinColumns, [&](Eigen::Index begin, Eigen::Index end) {
+    const Eigen::Index rows = S_->rows(), cols = S_->cols();
+    magnitude_ = Eigen::ArrayXXf(rows, cols);
+    parallelChunks(cols, kMinColumns, [&](Eigen::Index begin, Eigen::Index end) {
         // By blocks of 64 columns, so that a cancellation is seen within a block.
         for (Eigen::Index t = begin; t < end; t += 64) {
             throwIfCancelled();
             const Eigen::Index n = std::min<Eigen::Index>(64, end - t);
-            magnitudeInDouble(reinterpret_cast<const float*>(S.col(t).data()), n * rows,
-                              magnitude.col(t).data());
+            magnitudeInDouble(reinterpret_cast<const float*>(S_->col(t).data()), n * rows,
+                              magnitude_.col(t).data());
         }
     });
-    const auto median = medians(magnitude, params);
+    masks_ = medians(magnitude_, params); // turned into the masks in place, column by column
+    if (with_magnitudes) magnitudes_ = {Eigen::ArrayXXf(rows, cols), Eigen::ArrayXXf(rows, cols)};
     const MaskRule rule(params);
-    HarmonicPercussive<ComplexSpectrogram> parts{ComplexSpectrogram(rows, S.cols()),
-                                                 ComplexSpectrogram(rows, S.cols())};
-    if (magnitudes)
-        *magnitudes = {Eigen::ArrayXXf(rows, S.cols()), Eigen::ArrayXXf(rows, S.cols())};
     const bool square_unit_margins = !rule.softmask.hard && rule.softmask.power == 2.0f &&
                                      rule.margin_h == 1.0f && rule.margin_p == 1.0f;
-    static const SeparateColumn separate_square = separateSquareColumnForThisCpu();
-    parallelChunks(S.cols(), kMinColumns, [&](Eigen::Index begin, Eigen::Index end) {
+    static const SquareMasksColumn square_masks = squareMasksColumnForThisCpu();
+    parallelChunks(cols, kMinColumns, [&](Eigen::Index begin, Eigen::Index end) {
         Eigen::ArrayXf mask_h(rows), mask_p(rows);
         Eigen::ArrayXf scratch[2];
+        Eigen::ArrayXcf layer(rows);
         for (Eigen::Index t = begin; t < end; ++t) {
             if (t % 64 == 0) throwIfCancelled();
-            const float* s = reinterpret_cast<const float*>(S.col(t).data());
-            float* h = reinterpret_cast<float*>(parts.harmonic.col(t).data());
-            float* p = reinterpret_cast<float*>(parts.percussive.col(t).data());
+            float* h = masks_.harmonic.col(t).data();
+            float* p = masks_.percussive.col(t).data();
             if (square_unit_margins) {
-                separate_square(s, magnitude.col(t).data(), median.harmonic.col(t).data(),
-                                median.percussive.col(t).data(), rows,
-                                rule.softmask.split_zeros ? 0.5f : 0.0f, h, p);
+                square_masks(h, p, rows, rule.softmask.split_zeros ? 0.5f : 0.0f);
             } else {
-                rule(median.harmonic.col(t).data(), median.percussive.col(t).data(), rows,
-                     mask_h.data(), mask_p.data(), scratch);
-                applyMasks(s, magnitude.col(t).data(), mask_h.data(), mask_p.data(), rows, h, p);
+                rule(h, p, rows, mask_h.data(), mask_p.data(), scratch);
+                std::copy_n(mask_h.data(), rows, h);
+                std::copy_n(mask_p.data(), rows, p);
             }
-            if (magnitudes) {
-                complexMagnitudes(parts.harmonic.col(t).data(), rows,
-                                  magnitudes->harmonic.col(t).data());
-                complexMagnitudes(parts.percussive.col(t).data(), rows,
-                                  magnitudes->percussive.col(t).data());
+            if (with_magnitudes) {
+                column(HpssPart::harmonic, t, layer.data());
+                complexMagnitudes(layer.data(), rows, magnitudes_.harmonic.col(t).data());
+                column(HpssPart::percussive, t, layer.data());
+                complexMagnitudes(layer.data(), rows, magnitudes_.percussive.col(t).data());
             }
         }
     });
-    return parts;
 }
 
-} // namespace
+void HpssLayers::column(HpssPart part, Eigen::Index t, std::complex<float>* out) const {
+    static const MaskColumn mask_column = maskColumnForThisCpu();
+    const Eigen::ArrayXXf& mask = part == HpssPart::harmonic ? masks_.harmonic : masks_.percussive;
+    mask_column(reinterpret_cast<const float*>(S_->col(t).data()), magnitude_.col(t).data(),
+                mask.col(t).data(), rows(), reinterpret_cast<float*>(out));
+}
+
+ComplexSpectrogram HpssLayers::matrix(HpssPart part) const {
+    ComplexSpectrogram out(rows(), cols());
+    parallelChunks(cols(), kMinColumns, [&](Eigen::Index begin, Eigen::Index end) {
+        for (Eigen::Index t = begin; t < end; ++t) {
+            if (t % 64 == 0) throwIfCancelled();
+            column(part, t, out.col(t).data());
+        }
+    });
+    return out;
+}
+
+Eigen::ArrayXf HpssLayers::signal(HpssPart part, const StftParams& params,
+                                  std::optional<Eigen::Index> length) const {
+    return istft(
+        rows(), cols(), [&](Eigen::Index t, std::complex<float>* out) { column(part, t, out); },
+        params, length);
+}
 
 HarmonicPercussive<ComplexSpectrogram> hpss(const ComplexSpectrogram& S, const HpssParams& params) {
-    return separate(S, params, nullptr);
-}
-
-HpssWithMagnitudes hpssWithMagnitudes(const ComplexSpectrogram& S, const HpssParams& params) {
-    HpssWithMagnitudes out;
-    out.parts = separate(S, params, &out.magnitudes);
-    return out;
+    // A non-owning pointer: `layers` does not outlive S.
+    const HpssLayers layers(std::shared_ptr<const ComplexSpectrogram>(std::shared_ptr<void>(), &S),
+                            params);
+    return {layers.matrix(HpssPart::harmonic), layers.matrix(HpssPart::percussive)};
 }
 
 HarmonicPercussive<Eigen::ArrayXf> hpssSignals(const Eigen::ArrayXf& y, const HpssParams& params,
                                                const StftParams& stft_params) {
     params.validate();
-    const auto parts = hpss(stft(y, stft_params), params);
+    const HpssLayers layers(std::make_shared<const ComplexSpectrogram>(stft(y, stft_params)),
+                            params);
     // The two inversions are independent: run the percussive one beside the harmonic one.
     auto percussive = std::async(std::launch::async, [&, stop = currentStopToken()] {
         const CancellationScope scope(stop);
-        return istft(parts.percussive, stft_params, y.size());
+        return layers.signal(HpssPart::percussive, stft_params, y.size());
     });
-    Eigen::ArrayXf harmonic = istft(parts.harmonic, stft_params, y.size());
+    Eigen::ArrayXf harmonic = layers.signal(HpssPart::harmonic, stft_params, y.size());
     return {std::move(harmonic), percussive.get()};
 }
 

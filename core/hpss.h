@@ -11,6 +11,10 @@
 
 #include <Eigen/Core>
 
+#include <complex>
+#include <memory>
+#include <optional>
+
 namespace featurescope {
 
 /// A harmonic and a percussive part of the same shape: components, masks or signals.
@@ -96,13 +100,40 @@ HarmonicPercussive<Eigen::ArrayXXf> hpssMasks(const Eigen::ArrayXXf& S,
 HarmonicPercussive<ComplexSpectrogram> hpss(const ComplexSpectrogram& S,
                                             const HpssParams& params = {});
 
-/// hpss(S) and, computed in the same pass, |H| and |P| (np.abs: sqrt(re^2 + im^2) in float32,
-/// as magnitude() gives them): the layers' spectrograms without reading H and P again.
-struct HpssWithMagnitudes {
-    HarmonicPercussive<ComplexSpectrogram> parts;
-    HarmonicPercussive<Eigen::ArrayXXf> magnitudes;
+enum class HpssPart { harmonic, percussive };
+
+/// librosa.decompose.hpss(S) on a complex STFT, kept one step before its products: |S| and the
+/// two soft masks, from which any column of H or P is made on demand. H and P themselves (two
+/// complex matrices, 21 MB for 30 s) are never stored when only their signals or their
+/// magnitudes are wanted: signal() inverts column by column as they are made. Holds S (shared),
+/// |S| and the masks; const and safe to read from several threads.
+class HpssLayers {
+public:
+    /// S : [shape=(1 + n_fft/2, t)] complex. With `with_magnitudes`, |H| and |P| (np.abs:
+    /// sqrt(re^2 + im^2) in float32, as magnitude() gives them) are computed in the same pass.
+    /// The median filters and the masks run on up to availableThreads() threads
+    /// (core/parallel.h). Throws std::invalid_argument for invalid params.
+    HpssLayers(std::shared_ptr<const ComplexSpectrogram> S, const HpssParams& params = {},
+               bool with_magnitudes = false);
+
+    Eigen::Index rows() const { return S_->rows(); }
+    Eigen::Index cols() const { return S_->cols(); }
+    /// Column t of H or P: rows() values into `out`, the floats hpss(S) holds there.
+    void column(HpssPart part, Eigen::Index t, std::complex<float>* out) const;
+    /// H or P whole: hpss(S).harmonic or .percussive.
+    ComplexSpectrogram matrix(HpssPart part) const;
+    /// istft(H or P, params, length): librosa.effects.hpss's signals, without the matrix.
+    Eigen::ArrayXf signal(HpssPart part, const StftParams& params,
+                          std::optional<Eigen::Index> length) const;
+    /// |H| and |P| when constructed `with_magnitudes`, else empty.
+    const HarmonicPercussive<Eigen::ArrayXXf>& magnitudes() const { return magnitudes_; }
+
+private:
+    std::shared_ptr<const ComplexSpectrogram> S_;
+    Eigen::ArrayXXf magnitude_;
+    HarmonicPercussive<Eigen::ArrayXXf> masks_;
+    HarmonicPercussive<Eigen::ArrayXXf> magnitudes_;
 };
-HpssWithMagnitudes hpssWithMagnitudes(const ComplexSpectrogram& S, const HpssParams& params = {});
 
 /// librosa.decompose.hpss on a real, non-negative (magnitude or power) spectrogram:
 /// H = S * mask_H, P = S * mask_P, [shape=(d, n)].

@@ -99,34 +99,35 @@ std::string StageBuilder::needHpss() {
     HpssParams params;
     params.kernel_size = KernelSize(s_.kernel_size);
     params.margin = Margin(s_.margin);
-    // The hpss stage holds HpssWithMagnitudes; |H| and |P| (drawn, not read by any feature) are
-    // computed in its pass only when the views are on, which its fingerprint says.
+    // The hpss stage holds HpssLayers: |S| and the masks, not H and P, which the istft stages
+    // make column by column. |H| and |P| (drawn, not read by any feature) are computed in its
+    // pass only when the views are on, which its fingerprint says.
     const bool views = s_.features.views;
     add("hpss", {"stft"},
         "kernel_size=" + std::to_string(s_.kernel_size) + " margin=" + g17(s_.margin) +
             " magnitudes=" + std::to_string(views),
         [params, views](const Inputs& in) {
-            const auto& S = as<ComplexSpectrogram>(in[0]);
-            return share(views ? hpssWithMagnitudes(S, params)
-                               : HpssWithMagnitudes{hpss(S, params), {}});
+            // Shares the stft stage's result, which the layers read: no copy.
+            std::shared_ptr<const ComplexSpectrogram> S(in[0], &as<ComplexSpectrogram>(in[0]));
+            return share(HpssLayers(std::move(S), params, views));
         });
     if (views) {
         // Views into the hpss stage's result, which they keep alive: no copy.
         add("hpss_h_mag", {"hpss"}, "", [](const Inputs& in) {
-            return StageValue(in[0], &as<HpssWithMagnitudes>(in[0]).magnitudes.harmonic);
+            return StageValue(in[0], &as<HpssLayers>(in[0]).magnitudes().harmonic);
         });
         add("hpss_p_mag", {"hpss"}, "", [](const Inputs& in) {
-            return StageValue(in[0], &as<HpssWithMagnitudes>(in[0]).magnitudes.percussive);
+            return StageValue(in[0], &as<HpssLayers>(in[0]).magnitudes().percussive);
         });
     }
     const StftParams stft = stftParams();
     add("harmonic", {"hpss", "y"}, "", [stft](const Inputs& in) {
-        return share(istft(as<HpssWithMagnitudes>(in[0]).parts.harmonic, stft,
-                           as<Eigen::ArrayXf>(in[1]).size()));
+        return share(as<HpssLayers>(in[0]).signal(HpssPart::harmonic, stft,
+                                                  as<Eigen::ArrayXf>(in[1]).size()));
     });
     add("percussive", {"hpss", "y"}, "", [stft](const Inputs& in) {
-        return share(istft(as<HpssWithMagnitudes>(in[0]).parts.percussive, stft,
-                           as<Eigen::ArrayXf>(in[1]).size()));
+        return share(as<HpssLayers>(in[0]).signal(HpssPart::percussive, stft,
+                                                  as<Eigen::ArrayXf>(in[1]).size()));
     });
     return "hpss";
 }

@@ -178,14 +178,24 @@ Eigen::ArrayXf windowSumSquare(const Eigen::ArrayXf& window_sq, Eigen::Index n_f
 
 Eigen::ArrayXf istft(const ComplexSpectrogram& stft_matrix, const StftParams& params,
                      std::optional<Eigen::Index> length) {
-    const int n_fft = int(2 * (stft_matrix.rows() - 1));
+    return istft(
+        stft_matrix.rows(), stft_matrix.cols(),
+        [&](Eigen::Index t, std::complex<float>* out) {
+            std::copy_n(stft_matrix.col(t).data(), stft_matrix.rows(), out);
+        },
+        params, length);
+}
+
+Eigen::ArrayXf istft(Eigen::Index rows, Eigen::Index cols, const SpectrogramColumn& column,
+                     const StftParams& params, std::optional<Eigen::Index> length) {
+    const int n_fft = int(2 * (rows - 1));
     StftParams p = params;
     p.n_fft = n_fft;
     p.validate();
     const int hop = p.hopLength();
     const Eigen::Index pad = p.center ? n_fft / 2 : 0;
 
-    Eigen::Index n_frames = stft_matrix.cols();
+    Eigen::Index n_frames = cols;
     if (length) {
         const Eigen::Index padded = *length + 2 * pad;
         n_frames = std::min<Eigen::Index>(n_frames, (padded + hop - 1) / hop);
@@ -199,7 +209,8 @@ Eigen::ArrayXf istft(const ComplexSpectrogram& stft_matrix, const StftParams& pa
     const float scale = 1.0f / float(n_fft);
     for (Eigen::Index t = 0; t < n_frames; ++t) {
         if (t % 64 == 0) throwIfCancelled();
-        const float* frame = fft.inverse(stft_matrix.col(t).data());
+        column(t, fft.spectrumBuffer()); // c2r destroys its input: written afresh each frame
+        const float* frame = fft.inverse();
         float* out = signal.data() + t * hop;
         for (int i = 0; i < n_fft; ++i)
             out[i] += frame[i] * scale * window[i];

@@ -3,6 +3,7 @@
 
 #include <Eigen/Core>
 
+#include <functional>
 #include <optional>
 
 namespace featurescope {
@@ -74,6 +75,15 @@ StftWithMagnitude stftWithMagnitude(const Eigen::ArrayXf& y, const StftParams& p
 /// n_fft = 2 * (rows - 1), as librosa infers it. With `length` the output is trimmed or zero
 /// padded to exactly that many samples.
 Eigen::ArrayXf istft(const ComplexSpectrogram& stft_matrix, const StftParams& params = {},
+                     std::optional<Eigen::Index> length = std::nullopt);
+
+/// Column t of a spectrogram: writes its rows into `out`.
+using SpectrogramColumn = std::function<void(Eigen::Index t, std::complex<float>* out)>;
+
+/// istft of the `rows` x `cols` spectrogram whose columns `column` writes, each once, in order:
+/// for one computed column by column (HPSS's layers), never stored whole.
+Eigen::ArrayXf istft(Eigen::Index rows, Eigen::Index cols, const SpectrogramColumn& column,
+                     const StftParams& params = {},
                      std::optional<Eigen::Index> length = std::nullopt);
 
 /// Frequencies of the STFT bins, librosa.fft_frequencies(sr, n_fft): k * sr / n_fft.

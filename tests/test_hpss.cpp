@@ -36,6 +36,24 @@ const Eigen::ArrayXf& drums() {
     static const Eigen::ArrayXf y = load(referencePath("drums.wav")).mono();
     return y;
 }
+
+/// hpss(S, params) against librosa's formula, bin by bin, from hpssMasks.
+void checkPartsFollowMagphase(const ComplexSpectrogram& S, const HpssParams& params) {
+    const auto parts = hpss(S, params);
+    const Eigen::ArrayXXf magnitude = S.abs();
+    const auto masks = hpssMasks(magnitude, params);
+    for (Eigen::Index i = 0; i < S.size(); ++i) {
+        const float m = magnitude.data()[i];
+        const std::complex<float> phase =
+            m == 0.0f ? std::complex<float>(1.0f, 0.0f)
+                      : std::complex<float>(S.data()[i].real() / m, S.data()[i].imag() / m);
+        const float h = m * masks.harmonic.data()[i];
+        const float p = m * masks.percussive.data()[i];
+        QCOMPARE(parts.harmonic.data()[i], std::complex<float>(h * phase.real(), h * phase.imag()));
+        QCOMPARE(parts.percussive.data()[i],
+                 std::complex<float>(p * phase.real(), p * phase.imag()));
+    }
+}
 } // namespace
 
 class TestHpss : public QObject {
@@ -176,21 +194,35 @@ private slots:
         S.middleCols(100, 40).setZero();
         for (Eigen::Index t = 100; t < 140; t += 7)
             S(37 + t % 50, t) = {0.3f, -0.2f};
-        const auto parts = hpss(S);
-        const Eigen::ArrayXXf magnitude = S.abs();
-        const auto masks = hpssMasks(magnitude);
-        for (Eigen::Index i = 0; i < S.size(); ++i) {
-            const float m = magnitude.data()[i];
-            const std::complex<float> phase =
-                m == 0.0f ? std::complex<float>(1.0f, 0.0f)
-                          : std::complex<float>(S.data()[i].real() / m, S.data()[i].imag() / m);
-            const float h = m * masks.harmonic.data()[i];
-            const float p = m * masks.percussive.data()[i];
-            QCOMPARE(parts.harmonic.data()[i],
-                     std::complex<float>(h * phase.real(), h * phase.imag()));
-            QCOMPARE(parts.percussive.data()[i],
-                     std::complex<float>(p * phase.real(), p * phase.imag()));
+        HpssParams margin3;
+        margin3.margin = 3.0; // the other mask path: MaskRule, not the fused defaults
+        for (const HpssParams& params : {HpssParams{}, margin3})
+            checkPartsFollowMagphase(S, params);
+    }
+
+    // HpssLayers makes H and P column by column (hpss(S) is its matrix()); what it gives
+    // without them must be their floats: |H| and |P| (the window's views), made in the mask
+    // pass, and the signals, inverted as the columns are made.
+    void layersGiveWhatTheMatricesGive() {
+        const Eigen::ArrayXf y = drums().head(22050 * 3);
+        ComplexSpectrogram S = stft(y);
+        S.middleCols(20, 30).setZero(); // the split value, through the fused mask pass too
+        S(100, 30) = {0.25f, 0.5f};
+        HpssParams margin3, hard;
+        margin3.margin = 3.0;
+        hard.power = std::numeric_limits<double>::infinity();
+        for (const HpssParams& p : {HpssParams{}, margin3, hard}) {
+            const auto parts = hpss(S, p);
+            const HpssLayers layers(std::make_shared<const ComplexSpectrogram>(S), p, true);
+            QVERIFY((layers.magnitudes().harmonic == magnitude(parts.harmonic)).all());
+            QVERIFY((layers.magnitudes().percussive == magnitude(parts.percussive)).all());
+            for (const auto& [part, matrix] : {std::pair{HpssPart::harmonic, &parts.harmonic},
+                                               std::pair{HpssPart::percussive, &parts.percussive}})
+                QVERIFY((layers.signal(part, {}, y.size()) == istft(*matrix, {}, y.size())).all());
         }
+        // Without the flag no magnitudes are made.
+        const HpssLayers plain(std::make_shared<const ComplexSpectrogram>(S));
+        QCOMPARE(plain.magnitudes().harmonic.size(), Eigen::Index(0));
     }
 
     void kernelSizePairGoesToTheRightFilters() {

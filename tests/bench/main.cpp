@@ -175,6 +175,7 @@ int main(int argc, char** argv) {
     const Eigen::ArrayXf y = at22k.mono();
     const Eigen::ArrayXf y_native = decoded.mono();
     const Eigen::ArrayXXcf D = stft(y);
+    const auto D_shared = std::make_shared<const ComplexSpectrogram>(D);
     const Eigen::ArrayXXf S = D.abs();
     const Eigen::ArrayXXf power = S.square();
     const Eigen::ArrayXXf mel = melSpectrogram(power, sr);
@@ -220,12 +221,13 @@ int main(int argc, char** argv) {
              keep(zeroCrossingRate(y));
              keep(chromaStftFromSpectrogram(power, sr));
          }},
-        {"hpss (masks on stft)", [&] { keep(hpss(D)); }},
+        // As the app's stages: |S| and the masks, then each layer inverted as it is made.
+        {"hpss (masks on stft)", [&] { keep(HpssLayers(D_shared)); }},
         {"hpss + both istft",
          [&] {
-             const auto hp = hpss(D);
-             keep(istft(hp.harmonic, {}, y.size()));
-             keep(istft(hp.percussive, {}, y.size()));
+             const HpssLayers hp(D_shared);
+             keep(hp.signal(HpssPart::harmonic, {}, y.size()));
+             keep(hp.signal(HpssPart::percussive, {}, y.size()));
          }},
         {"cqt (84 bins, tuning 0)", [&] { keep(cqtMagnitude(y, sr)); }},
 #ifdef FEATURESCOPE_HAS_CHROMA_CQT

@@ -4,8 +4,6 @@
 
 #include "core/hpss.h"
 
-#include <future>
-
 namespace parity {
 
 namespace {
@@ -24,14 +22,8 @@ const Components& hpssOf(Input& input, double margin) {
 
 // librosa.effects.hpss(y): both layers inverted with length = len(y).
 const Signals& signalsOf(Input& input) {
-    return input.memo<Signals>("hpss_signals", [&] {
-        const Components& parts = hpssOf(input, 1.0);
-        const Eigen::Index length = input.y().size();
-        auto percussive = std::async(
-            std::launch::async, [&] { return featurescope::istft(parts.percussive, {}, length); });
-        Eigen::ArrayXf harmonic = featurescope::istft(parts.harmonic, {}, length);
-        return Signals{std::move(harmonic), percussive.get()};
-    });
+    return input.memo<Signals>("hpss_signals",
+                               [&] { return featurescope::hpssSignals(input.y()); });
 }
 
 Eigen::ArrayXXf asRow(const Eigen::ArrayXf& y) {
