@@ -137,15 +137,20 @@ std::shared_ptr<const CqtPlan> cqtPlan(double sr, double fmin_tuned, const CqtPa
     const Key key{sr,           fmin_tuned,     p.n_bins,     p.bins_per_octave,
                   p.hop_length, p.filter_scale, bool(p.norm), p.norm.value_or(0.0),
                   p.sparsity,   p.scale};
+    {
+        std::lock_guard lock(mutex);
+        if (auto it = cache.find(key); it != cache.end()) return it->second;
+    }
+    // Built outside the lock: with tracks analysed side by side, each new tuning's plan (several
+    // ms) would otherwise hold up every other track's lookup. Two threads may build the same
+    // plan at once; both give the same plan, and the first one stored is kept.
+    auto plan = buildPlan(sr, fmin_tuned, p);
     std::lock_guard lock(mutex);
-    if (auto it = cache.find(key); it != cache.end()) return it->second;
     // Estimated tunings give each track one of about 100 keys (a resolution of 0.01 bin), and a
     // chroma_cqt plan takes several ms to build but holds about 50 KB: room for them all, while a
     // bound still keeps a session that changes parameters from hoarding.
     if (cache.size() >= 256) cache.clear();
-    auto plan = buildPlan(sr, fmin_tuned, p);
-    cache.emplace(key, plan);
-    return plan;
+    return cache.try_emplace(key, std::move(plan)).first->second;
 }
 
 Eigen::Index cqtFrameCount(Eigen::Index length, const CqtPlan& plan) {
