@@ -16,7 +16,7 @@ std::string failure(const std::filesystem::path& path, const std::string& what) 
 }
 } // namespace
 
-void writeFileAtomically(const std::filesystem::path& path, std::string_view bytes) {
+void writeFileAtomically(const std::filesystem::path& path, std::string_view bytes, Flush flush) {
     const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     std::random_device entropy;
     const auto temporary =
@@ -35,7 +35,7 @@ void writeFileAtomically(const std::filesystem::path& path, std::string_view byt
         }
         written += size_t(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    if ((flush == Flush::durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
         const std::string message = failure(path, "flushing to disk failed");
         ::unlink(temporary.c_str());
         throw std::runtime_error(message);

@@ -6,10 +6,21 @@
 
 namespace featurescope {
 
+/// Whether writeFileAtomically waits for the data to reach the disk before the rename.
+enum class Flush {
+    /// fsync first: even a power loss leaves the previous file or the whole new one.
+    durable,
+    /// No fsync (about a millisecond saved per file): a killed process still leaves the previous
+    /// file or the whole new one, but a power loss may leave the renamed file empty or short.
+    /// For files whose reader checks that they are complete, such as a cache.
+    beforeCrashOnly,
+};
+
 /// Writes `bytes` to a temporary file beside `path` (same folder, so the rename cannot cross file
-/// systems), flushes it to disk and renames it over `path`. A failure or a kill at any moment
-/// leaves either the previous file or the new one, never a mix; the temporary is removed on
-/// failure. Throws std::runtime_error naming the file and the reason.
-void writeFileAtomically(const std::filesystem::path& path, std::string_view bytes);
+/// systems), flushes it to disk (as `flush` says) and renames it over `path`. A failure or a kill
+/// at any moment leaves either the previous file or the new one, never a mix; the temporary is
+/// removed on failure. Throws std::runtime_error naming the file and the reason.
+void writeFileAtomically(const std::filesystem::path& path, std::string_view bytes,
+                         Flush flush = Flush::durable);
 
 } // namespace featurescope

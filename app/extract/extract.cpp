@@ -44,6 +44,22 @@ std::pair<std::string, std::string> splitRow(const std::string& text) {
     return {text.substr(0, newline + 1), text.substr(newline + 1)};
 }
 
+/// Whether a row file is whole: the header and one line, with as many fields. Row files are
+/// written without an fsync (Flush::beforeCrashOnly), so after a power loss one may be empty or
+/// short; such a track is analysed again rather than trusted.
+bool completeRowFile(const fs::path& path) {
+    std::error_code error;
+    if (!fs::is_regular_file(path, error)) return false;
+    const std::string text = readFile(path);
+    if (text.empty() || text.back() != '\n') return false;
+    try {
+        const auto rows = parseCsv(text);
+        return rows.size() == 2 && rows[0].size() == rows[1].size() && rows[0].size() > 1;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
 /// The summary header for settings no track could give: from one second of silence.
 std::string headerFor(const AnalysisSettings& settings) {
     Audio silence;
@@ -87,7 +103,7 @@ int runExtract(const Options& options) {
     const auto rowFile = [&](const Track& t) { return rows / (hex(stableHash(t.path)) + ".csv"); };
     std::vector<std::size_t> todo;
     for (std::size_t i = 0; i < tracks.size(); ++i) {
-        if (!options.force && fs::exists(rowFile(tracks[i])))
+        if (!options.force && completeRowFile(rowFile(tracks[i])))
             outcomes[i].reused = true;
         else
             todo.push_back(i);
@@ -109,7 +125,8 @@ int runExtract(const Options& options) {
                     if (options.exports.frames || !options.exports.npy.empty())
                         writeTrackExports(*analysis, options.output / "tracks" / trackStem(track),
                                           track.path, options.exports);
-                    writeFileAtomically(rowFile(track), summaryCsv({row}));
+                    // A cache checked on reuse (completeRowFile): no need to wait for the disk.
+                    writeFileAtomically(rowFile(track), summaryCsv({row}), Flush::beforeCrashOnly);
                 }
             } catch (const AudioError& error) {
                 reason = error.reason();
