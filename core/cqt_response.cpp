@@ -3,6 +3,7 @@
 #include "core/cancellation.h"
 #include "core/cpu_features.h"
 #include "core/fft.h"
+#include "core/transpose.h"
 
 #include <algorithm>
 #include <cmath>
@@ -30,23 +31,25 @@ std::pair<int, int> columnBand(const SparseFilterBank& bank) {
 }
 
 /// out[i] = sqrt(re[i]^2 + im[i]^2) computed in double and rounded to float, so that the
-/// squares of very quiet responses do not underflow. Two lanes at a time where SSE2 is there
-/// (Eigen leaves the mixed-precision expression scalar); the same IEEE operations either way.
-void magnitudeInDouble(const float* re, const float* im, float* out, int count) {
-    int i = 0;
-#if defined(__SSE2__)
-    for (; i + 2 <= count; i += 2) {
-        const __m128d a = _mm_cvtps_pd(
-            _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(re + i))));
-        const __m128d b = _mm_cvtps_pd(
-            _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(im + i))));
-        const __m128d m = _mm_sqrt_pd(_mm_add_pd(_mm_mul_pd(a, a), _mm_mul_pd(b, b)));
-        _mm_storel_epi64(reinterpret_cast<__m128i*>(out + i), _mm_castps_si128(_mm_cvtpd_ps(m)));
-    }
-#endif
-    for (; i < count; ++i) {
+/// squares of very quiet responses do not underflow. Also compiled for AVX2 (four lanes); the
+/// same IEEE operations either way.
+[[gnu::target_clones("avx2", "default")]] void magnitudeInDouble(const float* __restrict re,
+                                                                 const float* __restrict im,
+                                                                 float* __restrict out, int count) {
+    for (int i = 0; i < count; ++i) {
         const double a = re[i], b = im[i];
         out[i] = float(std::sqrt(a * a + b * b));
+    }
+}
+
+/// Two frames of n samples into the real and imaginary lanes of one complex input, the pair
+/// that one transform serves. Also compiled for AVX2.
+[[gnu::target_clones("avx2", "default")]] void interleavePair(const float* __restrict xa,
+                                                              const float* __restrict xb,
+                                                              float* __restrict lanes, int n) {
+    for (int i = 0; i < n; ++i) {
+        lanes[2 * i] = xa[i];
+        lanes[2 * i + 1] = xb[i];
     }
 }
 
@@ -173,12 +176,7 @@ void cqtResponse(const Eigen::Map<const Eigen::ArrayXf>& y, const SparseFilterBa
             if (pair && start >= 0 && start + hop + n_fft <= n) {
                 // Both frames inside the signal: one interleaving pass the compiler vectorises.
                 const float* xa = y.data() + start;
-                const float* xb = xa + hop;
-                float* lanes = reinterpret_cast<float*>(packed);
-                for (int i = 0; i < n_fft; ++i) {
-                    lanes[2 * i] = xa[i];
-                    lanes[2 * i + 1] = xb[i];
-                }
+                interleavePair(xa, xa + hop, reinterpret_cast<float*>(packed), n_fft);
             } else {
                 fill(t0 + b, 0);
                 if (pair)
@@ -216,11 +214,10 @@ void cqtResponse(const Eigen::Map<const Eigen::ArrayXf>& y, const SparseFilterBa
         } else {
             // In double, so that the squares of very quiet responses do not underflow.
             magnitudeInDouble(re_out.data(), im_out.data(), magnitude.data(), kBlock * rows);
-            for (int b = 0; b < count; ++b) {
-                float* column = target.magnitude_out->col(t0 + b).data() + target.first_row;
-                for (int r = 0; r < rows; ++r)
-                    column[r] = magnitude(b, r);
-            }
+            // Filter-major (kBlock frames a filter) to the output's frame columns.
+            transposeBlock(magnitude.data(), kBlock,
+                           target.magnitude_out->col(t0).data() + target.first_row,
+                           target.magnitude_out->rows(), rows, count);
         }
     }
 }

@@ -3,6 +3,7 @@
 #include "core/cancellation.h"
 #include "core/cpu_features.h"
 #include "core/parallel.h"
+#include "core/transpose.h"
 
 #include <algorithm>
 #include <cstring>
@@ -245,59 +246,17 @@ __attribute__((target("avx2"))) void filterLanesAvx2(const float* src, Eigen::In
                                                      float* window) {
     filterLanesWith<Avx2Ops>(src, n, src_stride, dst, dst_stride, size, window);
 }
-
-// Copies an 8 x 8 tile: row r of `src` (8 floats at src + r * src_stride) becomes column r of
-// `dst` (dst + c * dst_stride + r). Lines go in and out of the interleaved lane buffer this way.
-__attribute__((target("avx2"))) void transpose8x8Avx2(const float* src, Eigen::Index src_stride,
-                                                      float* dst, Eigen::Index dst_stride) {
-    __m256 r[8], t[8];
-    for (int k = 0; k < 8; ++k)
-        r[k] = _mm256_loadu_ps(src + k * src_stride);
-    for (int k = 0; k < 8; k += 2) {
-        t[k] = _mm256_unpacklo_ps(r[k], r[k + 1]);
-        t[k + 1] = _mm256_unpackhi_ps(r[k], r[k + 1]);
-    }
-    for (int k = 0; k < 8; k += 4) {
-        r[k] = _mm256_shuffle_ps(t[k], t[k + 2], _MM_SHUFFLE(1, 0, 1, 0));
-        r[k + 1] = _mm256_shuffle_ps(t[k], t[k + 2], _MM_SHUFFLE(3, 2, 3, 2));
-        r[k + 2] = _mm256_shuffle_ps(t[k + 1], t[k + 3], _MM_SHUFFLE(1, 0, 1, 0));
-        r[k + 3] = _mm256_shuffle_ps(t[k + 1], t[k + 3], _MM_SHUFFLE(3, 2, 3, 2));
-    }
-    for (int k = 0; k < 4; ++k) {
-        _mm256_storeu_ps(dst + k * dst_stride, _mm256_permute2f128_ps(r[k], r[k + 4], 0x20));
-        _mm256_storeu_ps(dst + (k + 4) * dst_stride, _mm256_permute2f128_ps(r[k], r[k + 4], 0x31));
-    }
-}
 #endif
-
-static_assert(kLanes == 8, "the tiles are 8 x 8");
 
 /// Copies `length` samples of 8 lines, line l at first + l * stride, into the interleaved lane
-/// buffer (sample t of line l at lanes[t * kLanes + l]); whole 8 x 8 tiles go through
-/// registers with AVX2.
+/// buffer (sample t of line l at lanes[t * kLanes + l]).
 void interleave(const float* first, Eigen::Index stride, Eigen::Index length, float* lanes) {
-    Eigen::Index t = 0;
-#if FEATURESCOPE_MEDIAN_AVX2
-    if (cpuHasAvx2())
-        for (; t + 8 <= length; t += 8)
-            transpose8x8Avx2(first + t, stride, lanes + t * kLanes, kLanes);
-#endif
-    for (; t < length; ++t)
-        for (int l = 0; l < kLanes; ++l)
-            lanes[t * kLanes + l] = first[l * stride + t];
+    transposeBlock(first, stride, lanes, kLanes, kLanes, length);
 }
 
 /// The reverse of interleave.
 void deinterleave(const float* lanes, Eigen::Index length, float* first, Eigen::Index stride) {
-    Eigen::Index t = 0;
-#if FEATURESCOPE_MEDIAN_AVX2
-    if (cpuHasAvx2())
-        for (; t + 8 <= length; t += 8)
-            transpose8x8Avx2(lanes + t * kLanes, kLanes, first + t, stride);
-#endif
-    for (; t < length; ++t)
-        for (int l = 0; l < kLanes; ++l)
-            first[l * stride + t] = lanes[t * kLanes + l];
+    transposeBlock(lanes, kLanes, first, stride, length, kLanes);
 }
 
 void filterLanes(const float* src, Eigen::Index n, Eigen::Index src_stride, float* dst,
