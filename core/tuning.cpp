@@ -3,6 +3,7 @@
 #include "core/cancellation.h"
 #include "core/fft.h"
 #include "core/frame_kernels.h"
+#include "core/local_maxima.h"
 #include "core/parallel.h"
 #include "core/stft.h"
 
@@ -98,13 +99,12 @@ void forEachPeakOfFrame(const float* x, Eigen::Index d, PeakBand band, double sr
     const float level =
         p.ref ? float(std::abs(*p.ref))
               : float(p.threshold) * Eigen::Map<const Eigen::ArrayXf>(x, d).maxCoeff();
-    // S * (S > level): bins at or below the level count as 0 for the local maximum test.
-    auto gated = [&](Eigen::Index k) { return x[k] > level ? x[k] : 0.0f; };
-    for (Eigen::Index k = band.lo; k < band.hi; ++k) {
-        const float here = gated(k);
-        if (!(here > gated(k - 1))) continue;
+    // Local maxima of S * (S > level): bins at or below the level count as 0.
+    thread_local std::vector<Eigen::Index> peaks;
+    peaks.clear();
+    localMaxima(x, d, band.lo, band.hi, level, peaks);
+    for (const Eigen::Index k : peaks) {
         const bool last = k == d - 1;
-        if (!last && !(here >= gated(k + 1))) continue;
 
         // Parabolic vertex offset (numba promotes the "2 *" to float64); zero at the edges
         // and wherever the vertex would lie more than one bin away.

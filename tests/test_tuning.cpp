@@ -1,6 +1,7 @@
 // core/tuning: librosa.piptrack, pitch_tuning and estimate_tuning.
 #include "core/audio.h"
 #include "core/chroma.h"
+#include "core/local_maxima.h"
 #include "core/npy.h"
 #include "core/stft.h"
 #include "core/tuning.h"
@@ -34,6 +35,31 @@ void verifyWithinResolution(double estimated, double expected, double resolution
 class TestTuning : public QObject {
     Q_OBJECT
 private slots:
+    // piptrack's local-maximum test, eight bins at a time, against the test written out: random
+    // frames with ties (quantised values), NaN, bins at the level, and bands that end at the
+    // last bin (which needs no right neighbour) or anywhere else.
+    void localMaximaEqualTheDefinition() {
+        std::mt19937 random(3);
+        std::uniform_int_distribution<int> value(0, 6);
+        for (int trial = 0; trial < 200; ++trial) {
+            const Eigen::Index d = 2 + trial % 70;
+            std::vector<float> x(static_cast<size_t>(d));
+            for (float& v : x)
+                v = float(value(random)) * 0.5f;
+            if (trial % 7 == 0) x[size_t(trial % d)] = std::nanf("");
+            const float level = float(trial % 4) * 0.5f;
+            const Eigen::Index lo = 1 + trial % 3 < d ? 1 + trial % 3 : 1;
+            const Eigen::Index hi = trial % 2 ? d : std::max<Eigen::Index>(lo, d - trial % 5);
+            const auto gated = [&](Eigen::Index k) { return x[k] > level ? x[k] : 0.0f; };
+            std::vector<Eigen::Index> expected, found;
+            for (Eigen::Index k = lo; k < hi; ++k)
+                if (gated(k) > gated(k - 1) && (k == d - 1 || gated(k) >= gated(k + 1)))
+                    expected.push_back(k);
+            localMaxima(x.data(), d, lo, hi, level, found);
+            QVERIFY2(found == expected, qPrintable(QString("trial %1, d=%2").arg(trial).arg(d)));
+        }
+    }
+
     void silenceGivesZeroTuningAndNoPitches() {
         const Eigen::ArrayXf y = Eigen::ArrayXf::Zero(Eigen::Index(kSr));
         // librosa: no pitch survives, pitch_tuning warns about the empty set and returns 0.0
