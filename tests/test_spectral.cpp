@@ -9,6 +9,8 @@
 
 #include <QtTest>
 
+#include <limits>
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -67,6 +69,30 @@ Eigen::ArrayXXf sortedContrast(const Eigen::ArrayXXf& S, double sr,
 class TestSpectral : public QObject {
     Q_OBJECT
 private slots:
+    // librosa refuses non-finite or negative spectrograms; one bad bin anywhere is enough,
+    // in the eight-lane body of the check or in its tail.
+    void badSpectrogramsAreRefused() {
+        const Eigen::ArrayXXf good = Eigen::ArrayXXf::Constant(1025, 3, 0.5f); // 3075: a tail of 3
+        QVERIFY(spectralShape(good, 22050.0).centroid.allFinite());
+        const float inf = std::numeric_limits<float>::infinity();
+        for (const Eigen::Index at : {Eigen::Index(0), Eigen::Index(13), Eigen::Index(3074)}) {
+            for (const float bad : {std::nanf(""), inf, -inf, -1e-30f}) {
+                Eigen::ArrayXXf S = good;
+                S.data()[at] = bad;
+                bool refused = false;
+                try {
+                    spectralShape(S, 22050.0);
+                } catch (const std::invalid_argument& error) {
+                    refused = true;
+                    const bool negative = bad == -1e-30f;
+                    QVERIFY2(QString(error.what()).contains(negative ? "non-negative" : "finite"),
+                             error.what());
+                }
+                QVERIFY2(refused, qPrintable(QString("%1 at %2").arg(bad).arg(at)));
+            }
+        }
+    }
+
     void silenceGivesLibrosasValues() {
         // librosa leaves silent frames un-normalised: centroid, bandwidth and rolloff are 0;
         // flatness compares amin with amin: 1; contrast compares two floors: 0.
