@@ -37,7 +37,7 @@ template <typename Fftw> struct Planner {
         std::lock_guard lock(mutex);
         importWisdomOnce();
         auto [it, inserted] = plans.try_emplace(key, nullptr);
-        if (inserted) it->second = make(key, FFTW_ESTIMATE);
+        if (inserted) it->second = Fftw::make(key.kind, key.n, FFTW_ESTIMATE);
         return it->second;
     }
 
@@ -47,47 +47,33 @@ template <typename Fftw> struct Planner {
         Fftw::import_wisdom_from_string(Fftw::builtInWisdom());
         wisdom_imported = true;
     }
-
-    // A plan of `key` made on fresh scratch arrays, with `flags`; null when FFTW cannot (as with
-    // FFTW_WISDOM_ONLY and no wisdom for it).
-    static typename Fftw::plan make(FftPlanKey key, unsigned flags) {
-        const int n = key.n;
-        auto* a = Fftw::alloc_complex(size_t(n));
-        auto* b = Fftw::alloc_complex(size_t(n));
-        auto* a_real = reinterpret_cast<typename Fftw::real*>(a);
-        auto* b_real = reinterpret_cast<typename Fftw::real*>(b);
-        typename Fftw::plan plan = nullptr;
-        switch (key.kind) {
-        case FftKind::RealForward:
-        case FftKind::RealForward64:
-            plan = Fftw::plan_r2c(n, a_real, b, flags);
-            break;
-        case FftKind::RealInverse:
-            plan = Fftw::plan_c2r(n, a, b_real, flags);
-            break;
-        case FftKind::ComplexForward:
-            plan = Fftw::plan_c2c(n, a, b, flags);
-            break;
-        }
-        Fftw::free(a);
-        Fftw::free(b);
-        return plan;
-    }
 };
 
+// Each precision's FFTW calls. make(kind, n, flags) plans on fresh aligned scratch arrays, out
+// of place, as the transform objects execute the plans (and as the wisdom was measured); null
+// when FFTW cannot (as with FFTW_WISDOM_ONLY and no wisdom for it).
 struct SinglePrecision {
     using plan = fftwf_plan;
-    using real = float;
-    static fftwf_complex* alloc_complex(size_t n) { return fftwf_alloc_complex(n); }
-    static void free(void* p) { fftwf_free(p); }
-    static plan plan_r2c(int n, float* in, fftwf_complex* out, unsigned flags) {
-        return fftwf_plan_dft_r2c_1d(n, in, out, flags);
-    }
-    static plan plan_c2r(int n, fftwf_complex* in, float* out, unsigned flags) {
-        return fftwf_plan_dft_c2r_1d(n, in, out, flags);
-    }
-    static plan plan_c2c(int n, fftwf_complex* in, fftwf_complex* out, unsigned flags) {
-        return fftwf_plan_dft_1d(n, in, out, FFTW_FORWARD, flags);
+    static plan make(FftKind kind, int n, unsigned flags) {
+        fftwf_complex* a = fftwf_alloc_complex(size_t(n));
+        fftwf_complex* b = fftwf_alloc_complex(size_t(n));
+        plan made = nullptr;
+        switch (kind) {
+        case FftKind::RealForward:
+            made = fftwf_plan_dft_r2c_1d(n, reinterpret_cast<float*>(a), b, flags);
+            break;
+        case FftKind::RealInverse:
+            made = fftwf_plan_dft_c2r_1d(n, a, reinterpret_cast<float*>(b), flags);
+            break;
+        case FftKind::ComplexForward:
+            made = fftwf_plan_dft_1d(n, a, b, FFTW_FORWARD, flags);
+            break;
+        case FftKind::RealForward64: // the double planner's
+            break;
+        }
+        fftwf_free(a);
+        fftwf_free(b);
+        return made;
     }
     static void destroy(plan p) { fftwf_destroy_plan(p); }
     static const char* builtInWisdom() { return kBuiltInFftwWisdomSingle; }
@@ -100,17 +86,14 @@ struct SinglePrecision {
 
 struct DoublePrecision {
     using plan = fftw_plan;
-    using real = double;
-    static fftw_complex* alloc_complex(size_t n) { return fftw_alloc_complex(n); }
-    static void free(void* p) { fftw_free(p); }
-    static plan plan_r2c(int n, double* in, fftw_complex* out, unsigned flags) {
-        return fftw_plan_dft_r2c_1d(n, in, out, flags);
-    }
-    static plan plan_c2r(int n, fftw_complex* in, double* out, unsigned flags) {
-        return fftw_plan_dft_c2r_1d(n, in, out, flags);
-    }
-    static plan plan_c2c(int n, fftw_complex* in, fftw_complex* out, unsigned flags) {
-        return fftw_plan_dft_1d(n, in, out, FFTW_FORWARD, flags);
+    // RealForward64, the one double-precision transform.
+    static plan make(FftKind, int n, unsigned flags) {
+        double* a = fftw_alloc_real(size_t(n));
+        fftw_complex* b = fftw_alloc_complex(size_t(n / 2 + 1));
+        const plan made = fftw_plan_dft_r2c_1d(n, a, b, flags);
+        fftw_free(a);
+        fftw_free(b);
+        return made;
     }
     static void destroy(plan p) { fftw_destroy_plan(p); }
     static const char* builtInWisdom() { return kBuiltInFftwWisdomDouble; }
@@ -152,7 +135,7 @@ std::string measureWisdom(Planner<Fftw>& planner, const std::vector<FftPlanKey>&
     Fftw::forget_wisdom();
     for (const FftPlanKey& key : keys)
         if (isDoublePrecision(key.kind) == double_precision)
-            if (auto plan = Planner<Fftw>::make(key, FFTW_PATIENT)) Fftw::destroy(plan);
+            if (auto plan = Fftw::make(key.kind, key.n, FFTW_PATIENT)) Fftw::destroy(plan);
     char* text = Fftw::export_wisdom_to_string();
     std::string wisdom = text ? text : "";
     std::free(text);
@@ -170,7 +153,7 @@ template <typename Fftw> void appendKeys(Planner<Fftw>& planner, std::vector<Fft
 template <typename Fftw> bool holdsWisdom(Planner<Fftw>& planner, FftPlanKey key) {
     std::lock_guard lock(planner.mutex);
     planner.importWisdomOnce();
-    auto plan = Planner<Fftw>::make(key, FFTW_PATIENT | FFTW_WISDOM_ONLY);
+    auto plan = Fftw::make(key.kind, key.n, FFTW_PATIENT | FFTW_WISDOM_ONLY);
     if (plan) Fftw::destroy(plan);
     return plan != nullptr;
 }
@@ -222,12 +205,8 @@ void RealFft::forward() {
 }
 
 void RealFft::inverse(const std::complex<float>* in, float* out) {
-    std::copy_n(inverse(in), n_, out);
-}
-
-const float* RealFft::inverse(const std::complex<float>* in) {
     std::copy_n(in, bins(), spectrum_); // c2r destroys its input
-    return inverse();
+    std::copy_n(inverse(), n_, out);
 }
 
 const float* RealFft::inverse() {

@@ -55,8 +55,6 @@ public:
     /// in: n/2+1 complex values (imaginary parts of DC and, for even n, Nyquist are ignored);
     /// out: n reals, *not* divided by n (numpy's irfft divides; callers scale).
     void inverse(const std::complex<float>* in, float* out);
-    /// inverse(in, out) that leaves its n reals in realBuffer(), saving the copy out.
-    const float* inverse(const std::complex<float>* in);
     /// The inverse of the bins() values written to spectrumBuffer(), which it destroys; the n
     /// reals are left in realBuffer(). Saves the copy in as well.
     const float* inverse();

@@ -121,11 +121,10 @@ private slots:
             // The spectrum of a real signal, so that its inverse is real: n times that signal.
             const auto x = noise(n, 12, false);
             const auto spectrum = directDft(x, n / 2 + 1);
-            std::vector<std::complex<float>> in(spectrum.size());
-            for (size_t k = 0; k < in.size(); ++k)
-                in[k] = {float(spectrum[k].real()), float(spectrum[k].imag())};
             RealFft fft(n);
-            const float* out = fft.inverse(in.data());
+            for (size_t k = 0; k < spectrum.size(); ++k)
+                fft.spectrumBuffer()[k] = {float(spectrum[k].real()), float(spectrum[k].imag())};
+            const float* out = fft.inverse();
             double error = 0, peak = 0;
             for (int i = 0; i < n; ++i) {
                 error = std::max(error, std::abs(double(out[i]) / n - x[size_t(i)].real()));
