@@ -4,7 +4,6 @@
 #include "core/parallel.h"
 
 #include "core/cancellation.h"
-#include "core/cpu_features.h"
 
 #include <algorithm>
 #include <cmath>
@@ -127,11 +126,11 @@ struct MaskRule {
 /// librosa's defaults (power 2, margins 1) for one column: both softmasks from the two
 /// medians, written over them (mask_H over harm, mask_P over perc), the same float32 operations
 /// as MaskRule (mask_P = b2 / (b2 + a2) shares Z and the squares; IEEE addition commutes).
-/// Inlined into a generic and an AVX2 copy: four divisions a bin dominate, and AVX2 does eight
-/// at a time.
-[[gnu::always_inline]] inline void squareMasksColumn(float* __restrict harm_to_mask_h,
-                                                     float* __restrict perc_to_mask_p,
-                                                     Eigen::Index rows, float split) {
+/// Also compiled for AVX2 (target_clones): four divisions a bin dominate, and AVX2 does eight at
+/// a time.
+[[gnu::target_clones("avx2", "default")]] void squareMasksColumn(float* __restrict harm_to_mask_h,
+                                                                 float* __restrict perc_to_mask_p,
+                                                                 Eigen::Index rows, float split) {
     for (Eigen::Index r = 0; r < rows; ++r) {
         const float x = harm_to_mask_h[r], y = perc_to_mask_p[r];
         const float larger = std::max(x, y);
@@ -148,11 +147,11 @@ struct MaskRule {
 }
 
 /// librosa's (|S| * mask) * phase with phase = S / |S| (1 for a zero bin), each product rounded
-/// to float32 in that order, for the `rows` bins of one column: one layer of hpss(S).
-[[gnu::always_inline]] inline void maskColumn(const float* __restrict s,
-                                              const float* __restrict mag,
-                                              const float* __restrict mask, Eigen::Index rows,
-                                              float* __restrict out) {
+/// to float32 in that order, for the `rows` bins of one column: one layer of hpss(S). Also
+/// compiled for AVX2.
+[[gnu::target_clones("avx2", "default")]] void
+maskColumn(const float* __restrict s, const float* __restrict mag, const float* __restrict mask,
+           Eigen::Index rows, float* __restrict out) {
     for (Eigen::Index r = 0; r < rows; ++r) {
         const float m = mag[r];
         const float zero = m == 0.0f ? 1.0f : 0.0f;
@@ -161,44 +160,6 @@ struct MaskRule {
         out[2 * r] = (m * mask[r]) * phase_re;
         out[2 * r + 1] = (m * mask[r]) * phase_im;
     }
-}
-
-void squareMasksColumnGeneric(float* h, float* p, Eigen::Index rows, float split) {
-    squareMasksColumn(h, p, rows, split);
-}
-
-void maskColumnGeneric(const float* s, const float* mag, const float* mask, Eigen::Index rows,
-                       float* out) {
-    maskColumn(s, mag, mask, rows, out);
-}
-
-#if defined(__x86_64__) || defined(__i386__)
-__attribute__((target("avx2"))) void squareMasksColumnAvx2(float* h, float* p, Eigen::Index rows,
-                                                           float split) {
-    squareMasksColumn(h, p, rows, split);
-}
-
-__attribute__((target("avx2"))) void
-maskColumnAvx2(const float* s, const float* mag, const float* mask, Eigen::Index rows, float* out) {
-    maskColumn(s, mag, mask, rows, out);
-}
-#endif
-
-using SquareMasksColumn = void (*)(float*, float*, Eigen::Index, float);
-using MaskColumn = void (*)(const float*, const float*, const float*, Eigen::Index, float*);
-
-SquareMasksColumn squareMasksColumnForThisCpu() {
-#if defined(__x86_64__) || defined(__i386__)
-    if (cpuHasAvx2()) return squareMasksColumnAvx2;
-#endif
-    return squareMasksColumnGeneric;
-}
-
-MaskColumn maskColumnForThisCpu() {
-#if defined(__x86_64__) || defined(__i386__)
-    if (cpuHasAvx2()) return maskColumnAvx2;
-#endif
-    return maskColumnGeneric;
 }
 
 /// |S| as numpy's abs (hypotf): the square root of the sum of squares in double, rounded to
@@ -281,7 +242,6 @@ HpssLayers::HpssLayers(std::shared_ptr<const ComplexSpectrogram> S, const HpssPa
     const MaskRule rule(params);
     const bool square_unit_margins = !rule.softmask.hard && rule.softmask.power == 2.0f &&
                                      rule.margin_h == 1.0f && rule.margin_p == 1.0f;
-    static const SquareMasksColumn square_masks = squareMasksColumnForThisCpu();
     parallelChunks(cols, kMinColumns, [&](Eigen::Index begin, Eigen::Index end) {
         Eigen::ArrayXf mask_h(rows), mask_p(rows);
         Eigen::ArrayXf scratch[2];
@@ -291,7 +251,7 @@ HpssLayers::HpssLayers(std::shared_ptr<const ComplexSpectrogram> S, const HpssPa
             float* h = masks_.harmonic.col(t).data();
             float* p = masks_.percussive.col(t).data();
             if (square_unit_margins) {
-                square_masks(h, p, rows, rule.softmask.split_zeros ? 0.5f : 0.0f);
+                squareMasksColumn(h, p, rows, rule.softmask.split_zeros ? 0.5f : 0.0f);
             } else {
                 rule(h, p, rows, mask_h.data(), mask_p.data(), scratch);
                 std::copy_n(mask_h.data(), rows, h);
@@ -308,10 +268,9 @@ HpssLayers::HpssLayers(std::shared_ptr<const ComplexSpectrogram> S, const HpssPa
 }
 
 void HpssLayers::column(HpssPart part, Eigen::Index t, std::complex<float>* out) const {
-    static const MaskColumn mask_column = maskColumnForThisCpu();
     const Eigen::ArrayXXf& mask = part == HpssPart::harmonic ? masks_.harmonic : masks_.percussive;
-    mask_column(reinterpret_cast<const float*>(S_->col(t).data()), magnitude_.col(t).data(),
-                mask.col(t).data(), rows(), reinterpret_cast<float*>(out));
+    maskColumn(reinterpret_cast<const float*>(S_->col(t).data()), magnitude_.col(t).data(),
+               mask.col(t).data(), rows(), reinterpret_cast<float*>(out));
 }
 
 ComplexSpectrogram HpssLayers::matrix(HpssPart part) const {
