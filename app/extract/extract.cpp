@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -44,20 +45,20 @@ std::pair<std::string, std::string> splitRow(const std::string& text) {
     return {text.substr(0, newline + 1), text.substr(newline + 1)};
 }
 
-/// Whether a row file is whole: the header and one line, with as many fields. Row files are
-/// written without an fsync (Flush::beforeCrashOnly), so after a power loss one may be empty or
-/// short; such a track is analysed again rather than trusted.
-bool completeRowFile(const fs::path& path) {
+/// A row file's text when it is whole: the header and one line, with as many fields. Row files
+/// are written without an fsync (Flush::beforeCrashOnly), so after a power loss one may be empty
+/// or short; such a track is analysed again rather than trusted.
+std::optional<std::string> wholeRowFile(const fs::path& path) {
     std::error_code error;
-    if (!fs::is_regular_file(path, error)) return false;
-    const std::string text = readFile(path);
-    if (text.empty() || text.back() != '\n') return false;
+    if (!fs::is_regular_file(path, error)) return std::nullopt;
+    std::string text = readFile(path);
+    if (text.empty() || text.back() != '\n') return std::nullopt;
     try {
         const auto rows = parseCsv(text);
-        return rows.size() == 2 && rows[0].size() == rows[1].size() && rows[0].size() > 1;
+        if (rows.size() == 2 && rows[0].size() == rows[1].size() && rows[0].size() > 1) return text;
     } catch (const std::exception&) {
-        return false;
     }
+    return std::nullopt;
 }
 
 /// The summary header for settings no track could give: from one second of silence.
@@ -73,6 +74,7 @@ std::string headerFor(const AnalysisSettings& settings) {
 struct Outcome {
     std::string reason; // empty: written
     bool reused = false;
+    std::string row; // the reused row file's text, read once when it was checked
 };
 
 } // namespace
@@ -103,10 +105,14 @@ int runExtract(const Options& options) {
     const auto rowFile = [&](const Track& t) { return rows / (hex(stableHash(t.path)) + ".csv"); };
     std::vector<std::size_t> todo;
     for (std::size_t i = 0; i < tracks.size(); ++i) {
-        if (!options.force && completeRowFile(rowFile(tracks[i])))
+        std::optional<std::string> row;
+        if (!options.force) row = wholeRowFile(rowFile(tracks[i]));
+        if (row) {
             outcomes[i].reused = true;
-        else
+            outcomes[i].row = std::move(*row);
+        } else {
             todo.push_back(i);
+        }
     }
 
     Progress progress(todo.size(), ::isatty(STDERR_FILENO) != 0);
@@ -125,7 +131,7 @@ int runExtract(const Options& options) {
                     if (options.exports.frames || !options.exports.npy.empty())
                         writeTrackExports(*analysis, options.output / "tracks" / trackStem(track),
                                           track.path, options.exports);
-                    // A cache checked on reuse (completeRowFile): no need to wait for the disk.
+                    // A cache checked on reuse (wholeRowFile): no need to wait for the disk.
                     writeFileAtomically(rowFile(track), summaryCsv({row}), Flush::beforeCrashOnly);
                 }
             } catch (const AudioError& error) {
@@ -156,7 +162,8 @@ int runExtract(const Options& options) {
             skipped += csvField(tracks[i].path) + "," + csvField(outcomes[i].reason) + "\n";
             continue;
         }
-        const auto [row_header, line] = splitRow(readFile(rowFile(tracks[i])));
+        const auto [row_header, line] =
+            splitRow(outcomes[i].reused ? outcomes[i].row : readFile(rowFile(tracks[i])));
         if (header.empty()) header = row_header;
         body += line;
         ++(outcomes[i].reused ? reused : written);
