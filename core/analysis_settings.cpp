@@ -98,6 +98,8 @@ void AnalysisSettings::validate() const {
     require(mel_fmin >= 0.0, "mel_fmin must be >= 0");
     require(!mel_fmax || *mel_fmax > mel_fmin, "mel_fmax must be > mel_fmin");
     require(!top_db || *top_db >= 0.0, "top_db must be >= 0");
+    require(mel_db_power == 1 || mel_db_power == 2,
+            "mel_db_power must be 1 (librosa's power_to_db(mel)) or 2 (Keras' mel**2)");
     require(n_mfcc > 0, "n_mfcc must be > 0");
     require(fmin > 0.0, "fmin (the CQT's lowest frequency) must be > 0");
     require(n_bins > 0, "n_bins must be > 0");
@@ -121,6 +123,8 @@ AnalysisSettings AnalysisSettings::kerasMelgramPreset() {
     settings.hop_length = 256;
     settings.n_mels = 96;
     settings.db_ref = DbReference::one;
+    // compute_melgram: logamplitude(melspectrogram(...)**2, ref_power=1.0).
+    settings.mel_db_power = 2;
     settings.crop.kind = CropPolicy::Kind::center;
     settings.crop.duration = 29.12;
     settings.crop_signal = true;

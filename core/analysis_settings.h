@@ -79,6 +79,11 @@ struct AnalysisSettings {
     /// dB floor below the peak (top_db >= 0); unset means no floor (top_db=None). The default
     /// is 80.
     std::optional<double> top_db = 80.0;
+    /// mel_db = power_to_db(mel ** mel_db_power, ref, top_db), mel_db_power 1 or 2. 1 is
+    /// librosa's power_to_db(mel); 2 is Keras' audio_conv_utils.compute_melgram, which squares
+    /// the mel power before its logamplitude. MFCC always reads power_to_db(mel), as
+    /// librosa.feature.mfcc does. The default is 1.
+    int mel_db_power = 1;
 
     // --- mfcc -----------------------------------------------------------------------------
     /// cepstral coefficients (n_mfcc > 0). The default is 20.
@@ -127,8 +132,9 @@ struct AnalysisSettings {
 
     /// librosa's defaults (this struct's defaults).
     static AnalysisSettings librosaPreset();
-    /// The Keras compute_melgram input: sr 12000, n_fft 512, hop 256, 96 mel bands, dB re 1.0,
-    /// the centre 29.12 s (crop_signal on); spectral_contrast off (its top band would lie past
+    /// Keras' audio_conv_utils.compute_melgram: sr 12000, n_fft 512, hop 256, 96 mel bands,
+    /// mel_db = power_to_db(mel**2, ref=1.0), the centre 29.12 s (crop_signal on: zeros appended
+    /// to a shorter track, the middle int(29.12 * sr) samples of a longer one); spectral_contrast off (its top band would lie past
     /// the 6 kHz Nyquist, which librosa refuses).
     static AnalysisSettings kerasMelgramPreset();
     /// "librosa" or "keras-melgram". Throws std::invalid_argument for another name.

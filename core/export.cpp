@@ -128,6 +128,7 @@ std::string settingsJson(const AnalysisSettings& s) {
            ", \"htk\": " + (s.htk ? "true" : "false") +
            ", \"db_ref\": " + (s.db_ref == DbReference::max ? "\"np.max\"" : "1.0") +
            ", \"top_db\": " + optionalNumber(s.top_db) +
+           ", \"mel_db_power\": " + std::to_string(s.mel_db_power) +
            ", \"n_mfcc\": " + std::to_string(s.n_mfcc) + ", \"fmin\": " + number(s.fmin) +
            ", \"n_bins\": " + std::to_string(s.n_bins) +
            ", \"bins_per_octave\": " + std::to_string(s.bins_per_octave) +

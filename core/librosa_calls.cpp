@@ -98,7 +98,8 @@ std::string librosaCall(std::string_view name, const AnalysisSettings& s) {
         return "librosa.amplitude_to_db(" + magnitude(Signal::original, s) + ", " + db(s) + ")";
     if (name == "mel") return mel(Signal::original, s);
     if (name == "mel_db")
-        return "librosa.power_to_db(" + mel(Signal::original, s) + ", " + db(s) + ")";
+        return "librosa.power_to_db(" + mel(Signal::original, s) +
+               (s.mel_db_power == 2 ? "**2" : "") + ", " + db(s) + ")";
     if (name == "cqt")
         return "np.abs(librosa.cqt(y, sr=sr, hop_length=" + n(s.hop_length) +
                ", fmin=" + g(s.fmin) + ", n_bins=" + n(s.n_bins) +

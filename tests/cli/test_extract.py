@@ -226,21 +226,26 @@ class Extract(unittest.TestCase):
         self.assertAlmostEqual(df[df.label == "rock"].crop_start_s.iloc[0], 2.5, places=3)
 
     def test_keras_melgram_preset(self):
+        # Keras' compute_melgram exactly: 12 kHz, the centre 29.12 s with zeros appended,
+        # power_to_db(mel**2, ref=1.0); the reference is Keras' own output.
         out = os.path.join(self.tmp, "keras")
         code, log = run(os.path.join(REF, "drums.wav"), "-o", out, "--preset", "keras-melgram",
-                        "--crop", "none", "--npy", "mel_db", "--features", "mel")
+                        "--npy", "mel_db", "--features", "mel")
         self.assertEqual(code, 0, log)
         found = [os.path.join(d, f) for d, _, fs in os.walk(out) for f in fs if f.endswith("mel_db.npy")]
         ours = np.load(found[0])
         ref = np.load(os.path.join(REF, "drums.keras_mel_db.npy"))
-        self.assertEqual(ours.shape, ref.shape)
+        self.assertEqual(ours.shape, ref.shape)  # 96 x 1366
         self.assertLess(np.abs(ours - ref).max(), 0.01)
-        # The whole preset, every feature it allows, centre crop.
+        with open(found[0][:-len(".mel_db.npy")] + ".json") as f:
+            call = json.load(f)["outputs"][os.path.basename(found[0])]["librosa"]
+        self.assertIn(")**2, ref=1.0", call)
+        # The whole preset, every feature it allows.
         code, log = run(os.path.join(REF, "drums.wav"), "-o", out + "2", "--preset",
                         "keras-melgram", "--npy", "mel_db")
         self.assertEqual(code, 0, log)
         found = [os.path.join(d, f) for d, _, fs in os.walk(out + "2") for f in fs if f.endswith("mel_db.npy")]
-        self.assertEqual(np.load(found[0]).shape, (96, 1366))  # the centre 29.12 s, zero-padded
+        self.assertLess(np.abs(np.load(found[0]) - ref).max(), 0.01)
 
     def test_usage_errors_exit_two(self):
         for args in ([], ["genres"], ["genres", "-o", "x", "--n-fft", "0"],
