@@ -1,5 +1,6 @@
 #include "core/analysis_settings.h"
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 #include <string>
@@ -110,6 +111,21 @@ void AnalysisSettings::validate() const {
     require(margin >= 1.0, "margin must be >= 1");
     require(threads >= 0, "threads must be >= 0 (0 = every core)");
     crop.validate();
+}
+
+ChromaCqtParams AnalysisSettings::chromaCqtParams() const {
+    ChromaCqtParams params;
+    params.hop_length = hop_length;
+    params.tuning = tuning;
+    params.n_chroma = n_chroma;
+    params.n_octaves = std::max(1, octavesBelowNyquist(sr, params));
+    return params;
+}
+
+SpectralContrastParams AnalysisSettings::spectralContrastParams() const {
+    SpectralContrastParams params;
+    params.n_bands = std::max(1, bandsBelowNyquist(sr, params));
+    return params;
 }
 
 AnalysisSettings AnalysisSettings::librosaPreset() {

@@ -1,8 +1,10 @@
 // AnalysisSettings: every parameter of the pipeline, with librosa's names and defaults.
 #pragma once
 
+#include "core/chroma_cqt.h"
 #include "core/crop.h"
 #include "core/routing.h"
+#include "core/spectral_contrast.h"
 
 #include <optional>
 #include <string>
@@ -130,12 +132,21 @@ struct AnalysisSettings {
     /// Throws std::invalid_argument stating the first broken rule.
     void validate() const;
 
+    /// chroma_cqt's parameters under these settings: hop_length, n_chroma, tuning, and
+    /// librosa's 7 octaves from C1 fitted below Nyquist (octavesBelowNyquist: 6 at sr 8000), so
+    /// that a low sampling rate never makes chroma_cqt, which the user did not configure, fail
+    /// every track. The pipeline, the recorded librosa call and the window's Settings read it.
+    ChromaCqtParams chromaCqtParams() const;
+    /// spectral_contrast's parameters: librosa's defaults with n_bands fitted below Nyquist
+    /// (bandsBelowNyquist: 5 at sr 8000 or 12000), for the same reason.
+    SpectralContrastParams spectralContrastParams() const;
+
     /// librosa's defaults (this struct's defaults).
     static AnalysisSettings librosaPreset();
     /// Keras' audio_conv_utils.compute_melgram: sr 12000, n_fft 512, hop 256, 96 mel bands,
     /// mel_db = power_to_db(mel**2, ref=1.0), the centre 29.12 s (crop_signal on: zeros appended
-    /// to a shorter track, the middle int(29.12 * sr) samples of a longer one); spectral_contrast off (its top band would lie past
-    /// the 6 kHz Nyquist, which librosa refuses).
+    /// to a shorter track, the middle int(29.12 * sr) samples of a longer one); spectral_contrast
+    /// off (its top band would lie past the 6 kHz Nyquist, which librosa refuses).
     static AnalysisSettings kerasMelgramPreset();
     /// "librosa" or "keras-melgram". Throws std::invalid_argument for another name.
     static AnalysisSettings preset(std::string_view name);

@@ -56,7 +56,7 @@ std::string tuning(const AnalysisSettings& s) {
 std::string chromaCqt(Signal signal, const AnalysisSettings& s) {
     return "librosa.feature.chroma_cqt(y=" + var(signal) +
            ", sr=sr, hop_length=" + n(s.hop_length) + ", n_chroma=" + n(s.n_chroma) +
-           ", tuning=" + tuning(s) + ")";
+           ", n_octaves=" + n(s.chromaCqtParams().n_octaves) + ", tuning=" + tuning(s) + ")";
 }
 
 std::string onset(const AnalysisSettings& s) {
@@ -119,7 +119,7 @@ std::string librosaCall(std::string_view name, const AnalysisSettings& s) {
     if (name == "spectral_flatness") return "librosa.feature.spectral_flatness(S=" + S + ")";
     if (name == "spectral_contrast")
         return "librosa.feature.spectral_contrast(S=" + magnitude(r.spectral_contrast, s) +
-               ", sr=sr)";
+               ", sr=sr, n_bands=" + n(s.spectralContrastParams().n_bands) + ")";
     if (name == "rms")
         return "librosa.feature.rms(S=" + magnitude(r.rms, s) + ", frame_length=" + n(s.n_fft) +
                ")";

@@ -129,6 +129,28 @@ private slots:
         QVERIFY2(moved(409) > 1e-3f, qPrintable(QString::number(moved(409))));
     }
 
+    // librosa refuses a CQT whose top filter passes Nyquist; the fitted octave count is the
+    // largest that every tuning estimate keeps below it, and that CQT is then accepted.
+    void octavesFitBelowNyquist() {
+        const ChromaCqtParams defaults;
+        QCOMPARE(octavesBelowNyquist(22050.0, defaults), 7);
+        QCOMPARE(octavesBelowNyquist(16000.0, defaults), 7);
+        QCOMPARE(octavesBelowNyquist(8000.0, defaults), 6);
+        QCOMPARE(octavesBelowNyquist(4000.0, defaults), 5);
+        QCOMPARE(octavesBelowNyquist(50.0, defaults), 0);
+        const Eigen::ArrayXf y = sineTone(440.0, 16000, 8000.0);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, chromaCqt(y, 8000.0, defaults));
+        ChromaCqtParams fitted = defaults;
+        fitted.n_octaves = octavesBelowNyquist(8000.0, defaults);
+        for (const double tuning : {-0.5, 0.0, 0.49}) {
+            fitted.tuning = tuning;
+            const Eigen::ArrayXXf chroma = chromaCqt(y, 8000.0, fitted);
+            Eigen::Index peak = 0;
+            chroma.rowwise().mean().maxCoeff(&peak);
+            QCOMPARE(peak, Eigen::Index(9)); // A
+        }
+    }
+
     void foldingCentresEachPitchClass() {
         // 36 bins per octave from C1: C collects bins 35, 0 and 1; C# collects 2, 3 and 4.
         const Eigen::ArrayXXf map = cqToChroma(84 * 3, 36, 12);

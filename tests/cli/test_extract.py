@@ -247,6 +247,27 @@ class Extract(unittest.TestCase):
         found = [os.path.join(d, f) for d, _, fs in os.walk(out + "2") for f in fs if f.endswith("mel_db.npy")]
         self.assertLess(np.abs(np.load(found[0]) - ref).max(), 0.01)
 
+    def test_low_sample_rates_fit_chroma_cqt_and_contrast(self):
+        # The seed's recipes at 8 and 16 kHz: chroma_cqt's 7 octaves from C1 and
+        # spectral_contrast's 6 bands from 200 Hz would pass Nyquist at 8 kHz, and librosa
+        # refuses that; features the user did not configure must not sink every track.
+        for sr, n_fft, octaves, bands in ((8000, 1024, 6, 5), (8000, 512, 6, 5),
+                                          (16000, 512, 7, 6), (22050, 2048, 7, 6)):
+            out = os.path.join(self.tmp, "sr%d_%d" % (sr, n_fft))
+            code, log = run(os.path.join(REF, "drums.wav"), os.path.join(REF, "chords.wav"), "-o",
+                            out, "--sr", str(sr), "--n-fft", str(n_fft),
+                            "--hop-length", str(n_fft // 4))
+            self.assertEqual(code, 0, log)
+            df = pd.read_csv(os.path.join(out, "summary.csv"))
+            self.assertEqual(len(df), 2)
+            self.assertIn("chroma_cqt_A_mean", df.columns)
+            self.assertIn("spectral_contrast_%d_mean" % bands, df.columns)
+            self.assertNotIn("spectral_contrast_%d_mean" % (bands + 1), df.columns)
+            with open(os.path.join(out, "summary.json")) as f:
+                calls = json.load(f)["librosa"]
+            self.assertIn("n_octaves=%d," % octaves, calls["chroma_cqt"])
+            self.assertIn("n_bands=%d)" % bands, calls["spectral_contrast"])
+
     def test_usage_errors_exit_two(self):
         for args in ([], ["genres"], ["genres", "-o", "x", "--n-fft", "0"],
                      ["genres", "-o", "x", "--bogus"], ["genres", "-o", "x", "--crop", "middle"],
