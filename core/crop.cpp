@@ -122,7 +122,8 @@ Crop chooseCrop(const CropPolicy& policy, const Eigen::ArrayXf& y, double sr, in
         break;
     case CropPolicy::Kind::start:
         crop.n_samples = wanted;
-        crop.start_sample = static_cast<Eigen::Index>(std::llround(policy.start * sr));
+        // Half to even (the default rounding mode), as Python's round(T * sr) in the sidecar.
+        crop.start_sample = static_cast<Eigen::Index>(std::nearbyint(policy.start * sr));
         break;
     case CropPolicy::Kind::highlight: {
         HighlightParams params;

@@ -101,6 +101,7 @@ SummaryRow summaryRow(const Analysis& analysis, std::string path, std::string la
     row.label = std::move(label);
     row.duration_s = analysis.trackDuration();
     row.crop_start_s = analysis.crop().start_s;
+    row.crop_start_sample = analysis.crop().start_sample;
     row.crop_duration_s = analysis.crop().duration_s;
     row.tempo_bpm = analysis.settings().features.tempo ? analysis.tempo() : NAN;
     row.summary = summarize(analysis);
@@ -108,8 +109,13 @@ SummaryRow summaryRow(const Analysis& analysis, std::string path, std::string la
 }
 
 std::vector<std::string> summaryColumns(const Summary& summary) {
-    std::vector<std::string> columns{"path",         "label",           "duration_s",
-                                     "crop_start_s", "crop_duration_s", "tempo_bpm"};
+    std::vector<std::string> columns{"path",
+                                     "label",
+                                     "duration_s",
+                                     "crop_start_s",
+                                     "crop_start_sample",
+                                     "crop_duration_s",
+                                     "tempo_bpm"};
     columns.insert(columns.end(), summary.names.begin(), summary.names.end());
     return columns;
 }
@@ -117,6 +123,7 @@ std::vector<std::string> summaryColumns(const Summary& summary) {
 std::string summaryLine(const SummaryRow& row) {
     std::string line = csvField(row.path) + "," + csvField(row.label) + "," +
                        formatNumber(row.duration_s) + "," + formatNumber(row.crop_start_s) + "," +
+                       std::to_string(row.crop_start_sample) + "," +
                        formatNumber(row.crop_duration_s) + "," + formatNumber(row.tempo_bpm);
     for (const double value : row.summary.values)
         line += "," + formatNumber(value);

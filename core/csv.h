@@ -32,6 +32,9 @@ struct SummaryRow {
     std::string label;
     double duration_s = 0.0;
     double crop_start_s = 0.0;
+    /// the crop's first sample at the analysis rate: y[crop_start_sample:] starts the crop
+    /// exactly, where int(crop_start_s * sr) can fall one sample short.
+    long long crop_start_sample = 0;
     double crop_duration_s = 0.0;
     double tempo_bpm = 0.0; ///< NaN when tempo was not computed
     Summary summary;
@@ -40,7 +43,8 @@ struct SummaryRow {
 /// The summary row of `analysis` for the track named `path` with its `label`.
 SummaryRow summaryRow(const Analysis& analysis, std::string path, std::string label);
 
-/// "path,label,duration_s,crop_start_s,crop_duration_s,tempo_bpm,<feature>_<stat>...".
+/// "path,label,duration_s,crop_start_s,crop_start_sample,crop_duration_s,tempo_bpm,
+/// <feature>_<stat>...".
 std::vector<std::string> summaryColumns(const Summary& summary);
 
 /// One CSV line (with its '\n') for `row`.

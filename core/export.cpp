@@ -212,8 +212,6 @@ std::string summarySidecarJson(const AnalysisSettings& s, const std::vector<std:
     std::string names;
     for (const auto& column : columns)
         names += (names.empty() ? "" : ", ") + jsonString(column);
-    Crop crop;
-    crop.policy = s.crop;
     return "{\n  \"versions\": " + versionsJson() + ",\n  \"settings\": " + settingsJson(s) +
            ",\n  \"crop\": " + jsonString(s.crop.toString()) +
            ",\n  \"rows\": \"one per track; <feature>_<stat> over the crop's frames of each row "
@@ -222,7 +220,7 @@ std::string summarySidecarJson(const AnalysisSettings& s, const std::vector<std:
            "\"min\": \"np.min(x)\", \"max\": \"np.max(x)\", \"median\": \"np.median(x)\", "
            "\"p10\": \"np.percentile(x, 10)\", \"p25\": \"np.percentile(x, 25)\", \"p75\": "
            "\"np.percentile(x, 75)\", \"p90\": \"np.percentile(x, 90)\"},\n  \"python_setup\": " +
-           jsonString(librosaSetup(s, crop, "<path>")) + ",\n  \"columns\": [" + names +
+           jsonString(librosaSetup(s, std::nullopt, "<path>")) + ",\n  \"columns\": [" + names +
            "],\n  \"librosa\": {\n    " + calls + "\n  }\n}\n";
 }
 

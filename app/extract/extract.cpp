@@ -172,7 +172,8 @@ int runExtract(const Options& options) {
         try {
             header = headerFor(options.settings);
         } catch (const std::exception&) { // the settings fail on silence too: fixed columns only
-            header = "path,label,duration_s,crop_start_s,crop_duration_s,tempo_bpm\n";
+            header =
+                "path,label,duration_s,crop_start_s,crop_start_sample,crop_duration_s,tempo_bpm\n";
         }
     }
     writeSummaryTables(options.output, header + body, options.scaler);

@@ -12,7 +12,8 @@ namespace featurescope::extract {
 namespace {
 
 /// summary.csv's fixed columns before the numbers that are scaled.
-constexpr std::size_t kFirstFeature = 5; // path,label,duration_s,crop_start_s,crop_duration_s
+// path,label,duration_s,crop_start_s,crop_start_sample,crop_duration_s
+constexpr std::size_t kFirstFeature = 6;
 
 } // namespace
 
