@@ -30,19 +30,28 @@ struct Table {
     std::map<std::string, std::string> lines;
 };
 
-void addTable(const std::string& text, const fs::path& file, Table& table) {
-    std::istringstream in(text);
+/// One CSV line for `fields`, as the tables write it (csvField), so that the lines of a merge
+/// are byte for byte those of the shards.
+std::string csvLine(const std::vector<std::string>& fields) {
     std::string line;
-    if (!std::getline(in, line)) return;
-    line += '\n';
-    if (table.header.empty()) table.header = line;
-    if (line != table.header)
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i) line += ',';
+        line += csvField(fields[i]);
+    }
+    return line + '\n';
+}
+
+/// Parsed as CSV, not line by line: a quoted path may hold a line break.
+void addTable(const std::string& text, const fs::path& file, Table& table) {
+    const auto rows = parseCsv(text);
+    if (rows.empty()) return;
+    const std::string header = csvLine(rows[0]);
+    if (table.header.empty()) table.header = header;
+    if (header != table.header)
         throw UsageError(file.string() + " has other columns than the first shard");
-    while (std::getline(in, line)) {
-        if (line.empty()) continue;
-        const auto fields = parseCsv(line);
-        if (fields.empty() || fields[0].empty()) continue;
-        table.lines[fields[0][0]] = line + '\n';
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+        if (rows[r].empty() || rows[r][0].empty()) continue;
+        table.lines[rows[r][0]] = csvLine(rows[r]);
     }
 }
 
