@@ -1,6 +1,7 @@
 #include "app/extract/extract.h"
 
 #include "app/extract/inputs.h"
+#include "app/extract/outdir.h"
 #include "app/extract/progress.h"
 #include "app/extract/row_cache.h"
 #include "app/extract/tables.h"
@@ -53,6 +54,25 @@ std::vector<Track> selectTracks(const Options& options) {
         if (inShard(track, options.shard_index, options.shard_count))
             tracks.push_back(std::move(track));
     return tracks;
+}
+
+ExportSettings exportSettingsOf(const Options& options) {
+    std::string exports = options.exports.frames ? "frames" : "";
+    for (const auto& name : options.exports.npy)
+        exports += (exports.empty() ? "" : ",") + name;
+    return {settingsJson(options.settings), exports.empty() ? "none" : exports};
+}
+
+/// Before any track: the temporaries of a killed run go, and tracks/ keeps only exports of
+/// this run's settings.
+void prepareOutputFolder(const Options& options, const RowCache& cache) {
+    const auto removed = removeTemporaries(options.output);
+    if (!removed.empty())
+        std::fprintf(stderr,
+                     "featurescope-extract: removed %zu temporary files an interrupted run left "
+                     "(%s%s)\n",
+                     removed.size(), removed.front().c_str(), removed.size() > 1 ? ", ..." : "");
+    keepExportsConsistent(options.output, exportSettingsOf(options), cache.folder());
 }
 
 /// The tracks to analyse: those without a finished row (all with --force). A row that is stale
@@ -190,8 +210,16 @@ Counts writeTables(const Options& options, const std::vector<Track>& tracks,
 } // namespace
 
 int runExtract(const Options& options) {
+    std::optional<FolderLock> lock;
+    try {
+        lock.emplace(options.output);
+    } catch (const FolderBusy& busy) {
+        std::fprintf(stderr, "featurescope-extract: %s\n", busy.what());
+        return 2;
+    }
     const std::vector<Track> tracks = selectTracks(options);
     const RowCache cache(options.output, options);
+    prepareOutputFolder(options, cache);
 
     std::vector<Outcome> outcomes(tracks.size());
     const std::vector<std::size_t> todo = findTodo(tracks, cache, options.force, outcomes);
