@@ -59,7 +59,8 @@ std::string versionsJson() {
 
 std::string jsonString(std::string_view text) {
     std::string out = "\"";
-    for (const char c : text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
         switch (c) {
         case '"':
             out += "\\\"";
@@ -81,12 +82,27 @@ std::string jsonString(std::string_view text) {
                 char buffer[8];
                 std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
                 out += buffer;
-            } else {
+            } else if (static_cast<unsigned char>(c) < 0x80) {
                 out += c;
+            } else if (const auto length = utf8SequenceLength(text, i); length == 0) {
+                out += "\\ufffd";
+            } else {
+                out.append(text.substr(i, length));
+                i += length - 1;
             }
         }
     }
     return out + '"';
+}
+
+std::vector<std::filesystem::path> trackExportFiles(const std::filesystem::path& stem,
+                                                    const TrackExports& exports) {
+    std::vector<std::filesystem::path> files;
+    if (exports.frames) files.emplace_back(stem.string() + ".frames.csv");
+    for (const auto& name : exports.npy)
+        files.emplace_back(stem.string() + "." + name + ".npy");
+    if (!files.empty()) files.emplace_back(stem.string() + ".json");
+    return files;
 }
 
 std::vector<std::string> parseNpyOutputs(std::string_view list) {
@@ -153,8 +169,8 @@ std::vector<std::filesystem::path> writeTrackExports(const Analysis& analysis,
     const auto entry = [&](const std::filesystem::path& file, const std::string& call,
                            const std::string& extra) {
         if (!outputs.empty()) outputs += ",\n    ";
-        outputs += jsonString(file.filename().string()) + ": {\"librosa\": " + jsonString(call) +
-                   extra + "}";
+        outputs += jsonString(escapeName(file.filename().string())) +
+                   ": {\"librosa\": " + jsonString(call) + extra + "}";
     };
     const Crop& crop = analysis.crop();
     const std::string frames = "[:, " + std::to_string(crop.start_frame) + ":" +
