@@ -141,7 +141,7 @@ std::string cropLines(const CropPolicy& policy, const std::optional<Crop>& crop)
                 "the\n"
                 "# earliest start): this track's first sample is its row's crop_start_sample\n"
                 "import pandas as pd\n"
-                "start = int(pd.read_csv('summary.csv').set_index('path').loc[path, "
+                "start = int(pd.read_csv('summary.csv').set_index('path').loc[row_path, "
                 "'crop_start_sample'])\n";
         break;
     case CropPolicy::Kind::none:
@@ -155,9 +155,14 @@ std::string cropLines(const CropPolicy& policy, const std::optional<Crop>& crop)
 std::string librosaSetup(const AnalysisSettings& s, const std::optional<Crop>& crop,
                          std::string_view path) {
     std::string text = "import librosa\nimport numpy as np\n";
-    const bool is_utf8 = validUtf8(path);
-    if (!is_utf8) text += "import os\n";
-    text += "path = " + pythonPath(path) + (crop ? "\n" : "  # any row's path\n");
+    if (!validUtf8(path)) text += "import os\n";
+    // The tables write a byte of a name that is not UTF-8 as %XX (and a literal % before two
+    // hex digits as %25: core/csv.h's escapeName); unquote gives back the name on disk.
+    const bool escaped = !crop || path.find('%') != std::string_view::npos;
+    if (escaped) text += "import urllib.parse\n";
+    text += "row_path = " + pythonPath(path) + (crop ? "\n" : "  # any row's path\n");
+    text += escaped ? "path = urllib.parse.unquote(row_path, errors='surrogateescape')\n"
+                    : "path = row_path\n";
     text += "y, sr = librosa.load(path, sr=" + g(s.sr) + ", mono=True)\n";
     if (s.crop_signal && s.crop.kind != CropPolicy::Kind::none) text += cropLines(s.crop, crop);
     text += "y_h = librosa.effects.harmonic(y, kernel_size=" + n(s.kernel_size) +

@@ -68,10 +68,10 @@ class Sidecar(unittest.TestCase):
             write_wav(path, n)
             cls.lengths[path] = n
 
-    def run_setup(self, setup, path, cwd):
+    def run_setup(self, setup, path, cwd, lengths=None):
         folder = tempfile.mkdtemp(dir=self.tmp)
         with open(os.path.join(folder, "librosa.py"), "w") as f:
-            f.write(STAND_IN.format(lengths=self.lengths))
+            f.write(STAND_IN.format(lengths=lengths or self.lengths))
         code = setup.replace("'<path>'", repr(path))
         probe = code + "\nimport json\nprint(json.dumps([float(y[0]), int(len(y)), int((y == 0).sum())]))\n"
         done = subprocess.run([sys.executable, "-c", probe], cwd=cwd, capture_output=True,
@@ -120,6 +120,32 @@ class Sidecar(unittest.TestCase):
     def test_highlight_crop_reads_the_row(self):
         df = self.check_policy("highlight:1.5")
         self.assertTrue((df.crop_start_sample % 512 == 0).all())  # a frame's first sample
+
+    def test_a_name_that_is_not_utf8_round_trips(self):
+        # The tables write such a name with %XX; python_setup unquotes it back to the file.
+        folder = os.path.join(self.tmp, "odd")
+        os.makedirs(folder)
+        name = os.fsdecode(os.path.join(os.fsencode(folder), b"caf\xe9 100%41.wav"))
+        write_wav(name, 3 * SR)
+        lengths = {name: 3 * SR}
+        out = os.path.join(self.tmp, "odd_out")
+        done = subprocess.run([EXE, folder, "-o", out, "--crop", "center:2", "--frames",
+                               "--features", "rms"], capture_output=True, text=True,
+                              errors="surrogateescape", timeout=300)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        df = pd.read_csv(os.path.join(out, "summary.csv"))
+        self.assertEqual(len(df), 1)
+        self.assertNotEqual(df.path[0], name)  # escaped in the table
+        with open(os.path.join(out, "summary.json")) as f:
+            setup = json.load(f)["python_setup"]
+        first, count, zeros = self.run_setup(setup, df.path[0], out, lengths)
+        self.assertEqual((first - 1, count, zeros), (df.crop_start_sample[0], 2 * SR, 0))
+        sidecars = [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(out, "tracks"))
+                    for f in fs if f.endswith(".json")]
+        with open(sidecars[0]) as f:
+            j = json.load(f)
+        first, count, zeros = self.run_setup(j["python_setup"], j["source"], out, lengths)
+        self.assertEqual((first - 1, count), (df.crop_start_sample[0], 2 * SR))
 
     def test_per_track_sidecar_names_its_start(self):
         out = os.path.join(self.tmp, "frames")
