@@ -33,8 +33,9 @@ void writeSummaryTables(const std::filesystem::path& outdir, const std::string& 
     if (table.rows() == 0 && !scaler_path) return;
     const Scaler scaler = scaler_path ? readScaler(*scaler_path) : fitScaler(table, columns);
     if (scaler.columns != columns)
-        throw std::runtime_error("the scaler's columns differ from summary.csv's");
-    if (!scaler_path) writeFileAtomically(outdir / "scaler.csv", scalerCsv(scaler));
+        throw std::runtime_error(scaler_path->string() + ": its columns differ from summary.csv's");
+    // Given or fitted, the scaler beside summary_z.csv is the one that made it.
+    writeFileAtomically(outdir / "scaler.csv", scalerCsv(scaler));
     const Eigen::ArrayXXd z = standardize(table, scaler);
     std::string text;
     for (std::size_t i = 0; i < rows[0].size(); ++i)

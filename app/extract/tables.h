@@ -12,8 +12,9 @@ namespace featurescope::extract {
 /// standardisation beside it: OUTDIR/scaler.csv (column,mean,std of every feature column, i.e.
 /// from tempo_bpm on) and OUTDIR/summary_z.csv (the same table with those columns z-scored).
 /// With `scaler` (a scaler.csv from an earlier data set) the columns are scaled with it instead
-/// of one fitted here, so that new tracks are scaled as the training set was. Throws
-/// std::runtime_error when the scaler's columns differ from the table's.
+/// of one fitted here, so that new tracks are scaled as the training set was; OUTDIR/scaler.csv
+/// is then a copy of it. Throws std::runtime_error when the scaler's columns differ from the
+/// table's.
 void writeSummaryTables(const std::filesystem::path& outdir, const std::string& summary,
                         const std::optional<std::filesystem::path>& scaler);
 
