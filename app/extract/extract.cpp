@@ -32,14 +32,12 @@ std::pair<std::string, std::string> splitRow(const std::string& text) {
     return {text.substr(0, newline + 1), text.substr(newline + 1)};
 }
 
-/// The summary header for settings no track could give: from one second of silence.
+/// The summary header for settings no track could give.
 std::string headerFor(const AnalysisSettings& settings) {
-    Audio silence;
-    silence.sr = settings.sr;
-    silence.samples = Eigen::ArrayXXf::Zero(1, static_cast<Eigen::Index>(settings.sr));
-    AnalysisSettings s = settings;
-    s.threads = 1;
-    return splitRow(summaryCsv({summaryRow(*runAnalysis(silence, s), "", "")})).first;
+    std::string header;
+    for (const auto& column : summaryColumnsFor(settings))
+        header += (header.empty() ? "" : ",") + csvField(column);
+    return header + "\n";
 }
 
 struct Outcome {
