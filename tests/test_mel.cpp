@@ -145,16 +145,23 @@ private slots:
     }
 
     void realRecordingKerasMelgram() {
-        // The Keras compute_melgram input: 12 kHz, n_fft 512, hop 256, 96 bands, dB re 1.
+        // Keras' compute_melgram, step by step: 12 kHz, the first int(29.12 * sr) samples with
+        // zeros appended (the clip is shorter), n_fft 512, hop 256, 96 bands, then
+        // power_to_db(mel**2, ref=1.0): Keras squares the mel power.
         LoadOptions options;
         options.sr = 12000.0;
         const Eigen::ArrayXf y = load(referencePath("drums.wav"), options).mono();
+        const auto fit = Eigen::Index(29.12 * 12000.0);
+        QVERIFY(y.size() < fit);
+        Eigen::ArrayXf padded = Eigen::ArrayXf::Zero(fit);
+        padded.head(y.size()) = y;
         StftParams p;
         p.n_fft = 512;
         p.hop_length = 256;
         MelParams mp;
         mp.n_mels = 96;
-        const Eigen::ArrayXXf db = powerToDb(melSpectrogram(y, 12000.0, p, mp));
+        const Eigen::ArrayXXf db =
+            powerToDb(melSpectrogram(padded, 12000.0, p, mp).square().eval());
         const Eigen::ArrayXXf ref = readReference("drums.keras_mel_db.npy");
         QCOMPARE(db.rows(), ref.rows());
         QCOMPARE(db.cols(), ref.cols());
