@@ -2,10 +2,10 @@
 
 #include "core/cancellation.h"
 #include "core/parallel.h"
+#include "core/resample.h"
 #include "core/sound_file.h"
 
 #include <sndfile.h>
-#include <soxr.h>
 
 #include <algorithm>
 #include <cmath>
@@ -25,13 +25,6 @@ namespace {
 
 constexpr sf_count_t kBlockFrames = 1 << 16;
 
-Eigen::Index resampledLength(Eigen::Index n, double orig_sr, double target_sr) {
-    // librosa computes ceil(n * ratio) with ratio rounded first: 220500 * (12000 / 44100) is
-    // 60000.00000000001 in doubles, so its length is 60001, and so is ours.
-    const double ratio = target_sr / orig_sr;
-    return static_cast<Eigen::Index>(std::ceil(static_cast<double>(n) * ratio));
-}
-
 void checkReadable(const std::filesystem::path& path) {
     std::error_code ec;
     const auto status = std::filesystem::status(path, ec);
@@ -42,119 +35,6 @@ void checkReadable(const std::filesystem::path& path) {
     if (std::filesystem::file_size(path, ec) == 0 && !ec)
         throw AudioError(path, "the file is empty (0 bytes)");
 }
-
-struct SoxrDeleter {
-    void operator()(soxr* s) const { soxr_delete(s); }
-};
-using SoxrPtr = std::unique_ptr<soxr, SoxrDeleter>;
-
-SoxrPtr makeResampler(double orig_sr, double target_sr, unsigned channels) {
-    soxr_error_t error = nullptr;
-    const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-    // librosa's 'soxr_hq' is python-soxr's 'HQ': the SOXR_HQ recipe with no extra flags.
-    const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
-    const soxr_runtime_spec_t runtime = soxr_runtime_spec(1);
-    SoxrPtr s(soxr_create(orig_sr, target_sr, channels, &error, &io, &quality, &runtime));
-    if (error) throw std::runtime_error(std::string("soxr: ") + error);
-    return s;
-}
-
-/// Appends interleaved frames to a channels x n array that grows by doubling, so a long file is
-/// never copied more than a constant number of times.
-class FrameSink {
-public:
-    FrameSink(Eigen::Index channels, Eigen::Index expected)
-        : data_(channels, expected) {}
-
-    void append(const float* interleaved, Eigen::Index frames) {
-        if (used_ + frames > data_.cols())
-            data_.conservativeResize(Eigen::NoChange, std::max(2 * data_.cols(), used_ + frames));
-        std::copy_n(interleaved, frames * data_.rows(), data_.data() + used_ * data_.rows());
-        used_ += frames;
-    }
-
-    /// Truncates or zero-pads to exactly `frames` columns (librosa's fix_length).
-    Eigen::ArrayXXf take(Eigen::Index frames) {
-        const Eigen::Index old = std::min(used_, data_.cols());
-        if (frames != data_.cols()) data_.conservativeResize(Eigen::NoChange, frames);
-        if (frames > old) data_.rightCols(frames - old).setZero();
-        return std::move(data_);
-    }
-
-    Eigen::Index used() const { return used_; }
-
-private:
-    Eigen::ArrayXXf data_;
-    Eigen::Index used_ = 0;
-};
-
-/// Resamples interleaved frames as they arrive (or passes them through at the same rate) into a
-/// FrameSink. Feeding soxr a block at a time keeps its internal buffers small: handing it a whole
-/// track at once is several times slower, with the same output.
-class ResamplingSink {
-public:
-    ResamplingSink(double orig_sr, double target_sr, Eigen::Index channels, Eigen::Index expected)
-        : orig_sr_(orig_sr)
-        , target_sr_(target_sr)
-        , channels_(channels)
-        , sink_(channels, orig_sr == target_sr
-                              ? expected
-                              : resampledLength(expected, orig_sr, target_sr) + 64) {
-        if (orig_sr != target_sr)
-            resampler_ = makeResampler(orig_sr, target_sr, unsigned(channels));
-    }
-
-    void append(const float* frames, Eigen::Index n) {
-        while (n > 0) {
-            throwIfCancelled();
-            const Eigen::Index block = std::min<Eigen::Index>(n, kBlockFrames);
-            process(frames, size_t(block));
-            frames += block * channels_;
-            n -= block;
-            input_frames_ += block;
-        }
-    }
-
-    /// Flushes the resampler and returns exactly ceil(input * target / orig) frames.
-    Eigen::ArrayXXf finish() {
-        if (!resampler_) return sink_.take(input_frames_);
-        process(nullptr, 0);
-        return sink_.take(resampledLength(input_frames_, orig_sr_, target_sr_));
-    }
-
-    Eigen::Index inputFrames() const { return input_frames_; }
-
-private:
-    void process(const float* frames, size_t n) {
-        if (!resampler_) {
-            sink_.append(frames, Eigen::Index(n));
-            return;
-        }
-        const size_t room =
-            size_t(std::ceil(double(std::max<size_t>(n, kBlockFrames)) * target_sr_ / orig_sr_)) +
-            1024;
-        buffer_.resize(room * size_t(channels_));
-        for (;;) {
-            size_t consumed = 0, produced = 0;
-            soxr_process(resampler_.get(), frames, n, &consumed, buffer_.data(), room, &produced);
-            sink_.append(buffer_.data(), Eigen::Index(produced));
-            if (!frames) { // flushing: until soxr has nothing left
-                if (produced == 0) return;
-                continue;
-            }
-            frames += consumed * size_t(channels_);
-            n -= consumed;
-            if (n == 0) return;
-        }
-    }
-
-    double orig_sr_, target_sr_;
-    Eigen::Index channels_;
-    FrameSink sink_;
-    SoxrPtr resampler_;
-    std::vector<float> buffer_;
-    Eigen::Index input_frames_ = 0;
-};
 
 /// mono[i] = the mean of frame i's channels, summed in channel order and then divided, as
 /// librosa's to_mono (np.mean over the channel axis) rounds it. Channel by channel over the
@@ -396,19 +276,5 @@ Audio loadInParts(const std::filesystem::path& path, const LoadOptions& options,
 }
 
 } // namespace detail
-
-Eigen::ArrayXXf resample(const Eigen::ArrayXXf& y, double orig_sr, double target_sr) {
-    if (orig_sr <= 0 || target_sr <= 0)
-        throw std::invalid_argument("resample: orig_sr and target_sr must be > 0");
-    if (orig_sr == target_sr) return y;
-    // Column-major channels x n is exactly soxr's interleaved layout.
-    ResamplingSink sink(orig_sr, target_sr, y.rows(), y.cols());
-    sink.append(y.data(), y.cols());
-    return sink.finish();
-}
-
-Eigen::ArrayXf resample(const Eigen::ArrayXf& y, double orig_sr, double target_sr) {
-    return resample(Eigen::ArrayXXf(y.transpose()), orig_sr, target_sr).row(0).transpose();
-}
 
 } // namespace featurescope

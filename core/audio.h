@@ -1,6 +1,8 @@
 // Audio input: decode, downmix, resample — librosa.load semantics.
 #pragma once
 
+#include "core/resample.h" // resample(), which load() applies
+
 #include <Eigen/Core>
 
 #include <cstdint>
@@ -74,13 +76,5 @@ Audio loadInParts(const std::filesystem::path& path, const LoadOptions& options,
                   const std::vector<std::int64_t>& part_starts, int* rereads = nullptr);
 
 } // namespace detail
-
-/// Resamples every row of `y` from `orig_sr` to `target_sr` with libsoxr's HQ recipe
-/// (librosa's `res_type='soxr_hq'`); the output has ceil(n * target_sr / orig_sr) columns.
-/// Both rates must be > 0.
-Eigen::ArrayXXf resample(const Eigen::ArrayXXf& y, double orig_sr, double target_sr);
-
-/// One-channel convenience form of `resample`.
-Eigen::ArrayXf resample(const Eigen::ArrayXf& y, double orig_sr, double target_sr);
 
 } // namespace featurescope
