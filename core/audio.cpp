@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <mutex>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -24,6 +25,12 @@ AudioError::AudioError(const std::filesystem::path& path, const std::string& rea
 namespace {
 
 constexpr sf_count_t kBlockFrames = 1 << 16;
+
+std::uintmax_t fileSize(const std::filesystem::path& path) {
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    return ec ? 0 : size;
+}
 
 void checkReadable(const std::filesystem::path& path) {
     std::error_code ec;
@@ -232,7 +239,11 @@ Audio loadImpl(const std::filesystem::path& path, const LoadOptions& options,
     const int in_channels = info.channels;
     const Eigen::Index out_channels = options.mono ? 1 : in_channels;
     const double out_sr = options.sr ? *options.sr : native_sr;
-    const Eigen::Index expected_in = limit == SF_COUNT_MAX ? kBlockFrames : limit;
+    // The output is reserved for the frames the header declares, as long as the file's bytes
+    // could hold them: a 100-byte FLAC may declare 2^36 frames. Past that it grows as it fills.
+    const std::uintmax_t file_bytes = bytes ? std::uintmax_t(bytes->size()) : fileSize(path);
+    const sf_count_t plausible = std::max<sf_count_t>(kBlockFrames, sf_count_t(file_bytes) * 16);
+    const Eigen::Index expected_in = std::min(limit, plausible);
     ResamplingSink sink(native_sr, out_sr, out_channels, expected_in);
 
     const auto append = [&](const float* frames, sf_count_t n) { sink.append(frames, n); };

@@ -92,11 +92,11 @@ void ResamplingSink::process(const float* frames, size_t n) {
         sink_.append(frames, Eigen::Index(n));
         return;
     }
-    const size_t room =
-        size_t(std::ceil(double(std::max<Eigen::Index>(Eigen::Index(n), kBlockFrames)) *
-                         target_sr_ / orig_sr_)) +
-        1024;
-    buffer_.resize(room * size_t(channels_));
+    // Room for what these n frames give (at most a block's worth). Sized for a whole block
+    // whatever n was, 64 frames at 1 Hz to 22050 Hz asked for 1.4 G samples (5.7 GB). A flush
+    // (n = 0) yields soxr's delay, a filter's length, in as many calls as it takes.
+    const size_t room = size_t(std::ceil(double(n) * target_sr_ / orig_sr_)) + 1024;
+    if (buffer_.size() < room * size_t(channels_)) buffer_.resize(room * size_t(channels_));
     for (;;) {
         size_t consumed = 0, produced = 0;
         soxr_process(resampler_.get(), frames, n, &consumed, buffer_.data(), room, &produced);

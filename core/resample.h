@@ -42,7 +42,8 @@ private:
 /// Resamples interleaved frames as they arrive (or passes them through at the same rate) into a
 /// FrameSink reserved for `expected` input frames. Feeding soxr a block at a time keeps its
 /// internal buffers small: handing it a whole track at once is several times slower, with the
-/// same output.
+/// same output. Memory follows the input: what a block of n frames gives, not what a block of
+/// the largest size would.
 class ResamplingSink {
 public:
     ResamplingSink(double orig_sr, double target_sr, Eigen::Index channels, Eigen::Index expected);
