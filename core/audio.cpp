@@ -222,8 +222,12 @@ Audio loadImpl(const std::filesystem::path& path, const LoadOptions& options,
     if (!file.get())
         throw AudioError(path, std::string("not a readable audio file (libsndfile: ") +
                                    sf_strerror(nullptr) + ")");
-    if (info.channels < 1 || info.samplerate <= 0)
-        throw AudioError(path, "the file declares no channels or no sample rate");
+    if (info.channels < 1) throw AudioError(path, "the file declares no channels");
+    if (info.samplerate < kMinNativeSr || info.samplerate > kMaxNativeSr)
+        throw AudioError(
+            path, "the header's sample rate, " + std::to_string(info.samplerate) +
+                      " Hz, is not an audio rate (accepted: " + std::to_string(kMinNativeSr) +
+                      " to " + std::to_string(kMaxNativeSr) + " Hz)");
 
     const double native_sr = info.samplerate;
     const sf_count_t start = static_cast<sf_count_t>(options.offset * native_sr);

@@ -39,6 +39,12 @@ private:
     std::string reason_;
 };
 
+/// The native sampling rates load() accepts, in Hz. A header outside them is damaged or is not
+/// audio (a two-byte edit turns 22050 Hz into 2 Hz), and resampling it to 22050 Hz would take
+/// memory in proportion to the rate ratio: 11025 times the track.
+inline constexpr int kMinNativeSr = 1000;
+inline constexpr int kMaxNativeSr = 768000;
+
 /// Parameters of `load`, named as in `librosa.load`.
 struct LoadOptions {
     /// target sampling rate; `std::nullopt` keeps the native rate (librosa's `sr=None`).
@@ -62,7 +68,8 @@ struct LoadOptions {
 /// librosa's own soundfile loader does), block by block, downmixes to mono (mean of channels) and
 /// resamples with libsoxr at `soxr_hq`, so memory stays near the size of the output.
 /// The resampled length is ceil(n * sr / sr_native), as librosa's `fix_length` makes it.
-/// Throws AudioError naming the file and the reason (missing, a folder, empty, not audio, ...).
+/// Throws AudioError naming the file and the reason (missing, a folder, empty, not audio, a
+/// native rate outside kMinNativeSr..kMaxNativeSr, ...).
 Audio load(const std::filesystem::path& path, const LoadOptions& options = {});
 
 namespace detail {

@@ -21,9 +21,66 @@
 using namespace featurescope;
 using namespace testsupport;
 
+namespace {
+
+void writeBytes(const std::filesystem::path& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+std::string little(std::uint32_t value, int bytes) {
+    std::string out;
+    for (int i = 0; i < bytes; ++i)
+        out += char((value >> (8 * i)) & 0xff);
+    return out;
+}
+
+/// A mono 16-bit PCM WAV whose header says `sr`, holding `frames` frames of a ramp.
+std::string pcmWav(std::uint32_t sr, std::uint32_t frames, std::uint32_t data_size = 0) {
+    std::string data;
+    for (std::uint32_t i = 0; i < frames; ++i)
+        data += little(std::uint32_t(std::int16_t(i % 2000) * 8) & 0xffff, 2);
+    if (!data_size) data_size = std::uint32_t(data.size());
+    return "RIFF" + little(36 + std::uint32_t(data.size()), 4) + "WAVEfmt " + little(16, 4) +
+           little(1, 2) + little(1, 2) + little(sr, 4) + little(sr * 2, 4) + little(2, 2) +
+           little(16, 2) + "data" + little(data_size, 4) + data;
+}
+
+std::string reasonOf(const std::filesystem::path& path, const LoadOptions& options = {}) {
+    try {
+        load(path, options);
+    } catch (const AudioError& error) {
+        if (std::string(error.what()).find(path.string()) == std::string::npos) return "unnamed";
+        return error.reason();
+    }
+    return "loaded";
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+} // namespace
+
 class TestBadAudio : public QObject {
     Q_OBJECT
 private slots:
+    void ratesOutsideAudioAreRefusedWithTheRange() {
+        QTemporaryDir dir;
+        const std::filesystem::path root = dir.path().toStdString();
+        for (const std::uint32_t sr : {1u, 2u, 999u, 768001u}) {
+            const auto path = root / ("rate" + std::to_string(sr) + ".wav");
+            writeBytes(path, pcmWav(sr, 10));
+            const std::string reason = reasonOf(path);
+            QVERIFY2(contains(reason, std::to_string(sr) + " Hz") &&
+                         contains(reason, "1000 to 768000 Hz"),
+                     reason.c_str());
+        }
+        for (const std::uint32_t sr : {1000u, 768000u}) { // the bounds are audio
+            writeBytes(root / "edge.wav", pcmWav(sr, 4000));
+            QCOMPARE(load(root / "edge.wav").length(), resampledLength(4000, sr, 22050));
+        }
+    }
+
     void theResamplerNeedsMemoryForItsInputOnly() {
         // 64 samples at 1 Hz to 22050 Hz are 1.4 M samples out; the output buffer was sized for
         // a whole block (65536 frames) times the ratio: 5.7 GB. A child process gets 1 GiB of
