@@ -220,8 +220,7 @@ Audio loadImpl(const std::filesystem::path& path, const LoadOptions& options,
     const std::shared_ptr<const FileBytes> bytes = FileBytes::read(path);
     const SoundFile file(path, bytes, info);
     if (!file.get())
-        throw AudioError(path, std::string("not a readable audio file (libsndfile: ") +
-                                   sf_strerror(nullptr) + ")");
+        throw AudioError(path, "not a readable audio file (libsndfile: " + file.error() + ")");
     if (info.channels < 1) throw AudioError(path, "the file declares no channels");
     if (info.samplerate < kMinNativeSr || info.samplerate > kMaxNativeSr)
         throw AudioError(

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace featurescope {
@@ -42,8 +43,13 @@ public:
     SoundFile(const SoundFile&) = delete;
     SoundFile& operator=(const SoundFile&) = delete;
 
-    /// The stream; null when libsndfile refused the file (sf_strerror(nullptr) says why).
+    /// The stream; null when libsndfile refused the file (error() says why).
     SNDFILE* get() const { return file_; }
+    /// Why libsndfile refused this file ("Format not recognised."); empty when it opened.
+    /// libsndfile keeps an open's error in one process-wide variable, which any other open
+    /// overwrites, even a successful one ("No Error."): opens are serialised with reading it,
+    /// so that tracks opened side by side each get their own reason.
+    const std::string& error() const { return error_; }
 
 private:
     static sf_count_t length(void* self);
@@ -55,6 +61,7 @@ private:
     std::shared_ptr<const FileBytes> bytes_;
     sf_count_t position_ = 0;
     SNDFILE* file_ = nullptr;
+    std::string error_;
 };
 
 } // namespace featurescope

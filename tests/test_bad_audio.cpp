@@ -27,6 +27,11 @@ void writeBytes(const std::filesystem::path& path, const std::string& bytes) {
     std::ofstream(path, std::ios::binary) << bytes;
 }
 
+std::string readBytes(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
 std::string little(std::uint32_t value, int bytes) {
     std::string out;
     for (int i = 0; i < bytes; ++i)
@@ -106,6 +111,46 @@ private slots:
         QCOMPARE(waitpid(child, &status, 0), child);
         QVERIFY2(WIFEXITED(status), "the child died");
         QCOMPARE(WEXITSTATUS(status), 0); // 2: out of memory, 3: wrong length
+    }
+
+    void filesOpenedSideBySideEachGetTheirOwnReason() {
+        // libsndfile keeps the reason of a failed open in one global, which every other open
+        // overwrites: read unguarded, a reason is "No Error." or another file's.
+        QTemporaryDir dir;
+        const std::filesystem::path root = dir.path().toStdString();
+        const std::string wav = readBytes(referencePath("chords.wav"));
+        std::string noise(5000, '\0');
+        for (size_t i = 0; i < noise.size(); ++i)
+            noise[i] = char((i * 7919u + 13u) % 251u);
+        writeBytes(root / "noise.wav", noise);
+        writeBytes(root / "no_data.wav", wav.substr(0, 40));
+        writeBytes(root / "no_fmt.wav", wav.substr(0, 20));
+        const std::vector<std::pair<std::filesystem::path, std::string>> kinds{
+            {root / "noise.wav", "Format not recognised"},
+            {root / "no_data.wav", "No 'data' chunk"},
+            {root / "no_fmt.wav", "Malformed 'fmt ' chunk"},
+            {referencePath("tiny.wav"), ""}};
+        std::atomic<int> wrong{0};
+        std::string example;
+        std::mutex example_mutex;
+        std::vector<std::thread> threads;
+        for (const auto& [path, expected] : kinds)
+            threads.emplace_back([&, path = path, expected = expected] {
+                for (int i = 0; i < 2000; ++i) {
+                    SF_INFO info{};
+                    const SoundFile file(path, nullptr, info);
+                    const bool right = expected.empty()
+                                           ? file.get() && file.error().empty()
+                                           : !file.get() && contains(file.error(), expected);
+                    if (!right && wrong++ == 0) {
+                        const std::lock_guard lock(example_mutex);
+                        example = path.filename().string() + ": " + file.error();
+                    }
+                }
+            });
+        for (auto& thread : threads)
+            thread.join();
+        QVERIFY2(wrong == 0, (std::to_string(wrong.load()) + " wrong, e.g. " + example).c_str());
     }
 };
 
