@@ -8,9 +8,11 @@
 #include <sndfile.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -26,10 +28,26 @@ namespace {
 
 constexpr sf_count_t kBlockFrames = 1 << 16;
 
+/// Seconds with three decimals, whatever the locale: "2.972".
+std::string seconds(double value) {
+    char text[48];
+    const auto end = std::to_chars(text, text + sizeof text, value, std::chars_format::fixed, 3);
+    return std::string(text, end.ptr);
+}
+
+/// A decoder error part way through the stream: libsndfile's reason.
+struct DecoderError {
+    std::string reason;
+};
+
 std::uintmax_t fileSize(const std::filesystem::path& path) {
     std::error_code ec;
     const std::uintmax_t size = std::filesystem::file_size(path, ec);
     return ec ? 0 : size;
+}
+
+bool declared(const SF_INFO& info) {
+    return info.frames > 0 && info.frames < SF_COUNT_MAX;
 }
 
 void checkReadable(const std::filesystem::path& path) {
@@ -65,7 +83,9 @@ void downmix(const float* interleaved, sf_count_t frames, int channels, float* m
 
 /// Reads up to `count` frames from `file`'s current position, a block at a time, downmixed to
 /// mono when `mono`, and hands each block to `consume(frames, n)`. Returns the frames read:
-/// fewer than `count` when the stream ends or fails first.
+/// fewer than `count` when the stream ends first. Throws DecoderError when the decoder fails on
+/// the way; libsndfile clears that error on the next read (which then ends the stream quietly),
+/// so it is looked at after every block.
 template <typename Consume>
 sf_count_t readFrames(SNDFILE* file, sf_count_t count, int channels, bool mono,
                       const Consume& consume) {
@@ -76,6 +96,7 @@ sf_count_t readFrames(SNDFILE* file, sf_count_t count, int channels, bool mono,
         throwIfCancelled();
         const sf_count_t want = std::min<sf_count_t>(kBlockFrames, count - done);
         const sf_count_t got = sf_readf_float(file, block.data(), want);
+        if (sf_error(file) != SF_ERR_NO_ERROR) throw DecoderError{sf_strerror(file)};
         if (got <= 0) break;
         if (mono && channels > 1) {
             downmix(block.data(), got, channels, mixed.data());
@@ -117,6 +138,7 @@ struct DecodedPart {
     std::unique_ptr<SoundFile> file;
     std::vector<float> samples;
     sf_count_t frames = 0; // read, overlap included; fewer when the stream ended early
+    std::optional<DecoderError> failure; // the decoder failed after `frames`
 };
 
 void decodePart(const std::filesystem::path& path, const std::shared_ptr<const FileBytes>& bytes,
@@ -127,10 +149,14 @@ void decodePart(const std::filesystem::path& path, const std::shared_ptr<const F
     if (!file || sf_seek(file, part.start - kOverlap, SEEK_SET) < 0) return;
     const Eigen::Index width = mono ? 1 : channels;
     part.samples.reserve(size_t((kOverlap + part.count) * width));
-    part.frames =
+    try {
         readFrames(file, kOverlap + part.count, channels, mono, [&](const float* f, sf_count_t n) {
             part.samples.insert(part.samples.end(), f, f + n * width);
         });
+    } catch (const DecoderError& error) { // raised only if the single stream gets this far
+        part.failure = error;
+    }
+    part.frames = sf_count_t(part.samples.size()) / width;
 }
 
 /// The number of parts an mp3 of `frames` frames is decoded in: one per thread, each at least a
@@ -175,7 +201,7 @@ int readSplit(const std::filesystem::path& path, const std::shared_ptr<const Fil
     const size_t parts = bounds.size() - 1;
     std::vector<DecodedPart> rest(parts - 1);
     for (size_t k = 1; k < parts; ++k)
-        rest[k - 1] = DecodedPart{bounds[k], bounds[k + 1] - bounds[k], nullptr, {}, 0};
+        rest[k - 1] = DecodedPart{bounds[k], bounds[k + 1] - bounds[k], nullptr, {}, 0, {}};
 
     Tail tail(kOverlap, width);
     const auto keep = [&](const float* f, sf_count_t n) {
@@ -199,6 +225,7 @@ int readSplit(const std::filesystem::path& path, const std::shared_ptr<const Fil
         const float* own = part.samples.data();
         if (part.frames >= kOverlap && tail.matches(own)) {
             keep(own + kOverlap * width, part.frames - kOverlap);
+            if (part.failure) throw *part.failure;
             ended = part.frames < kOverlap + part.count;
             exact = part.file->get();
         } else {
@@ -261,18 +288,22 @@ Audio loadImpl(const std::filesystem::path& path, const LoadOptions& options,
         starts = partStarts(limit, parts);
     }
     int reread = 0;
-    if (starts.empty())
-        readFrames(file.get(), limit, in_channels, options.mono, append);
-    else
-        reread = readSplit(path, bytes, file.get(), start, limit, starts, in_channels, options.mono,
-                           append);
-    if (rereads) *rereads = reread;
-    if (sink.inputFrames() == 0) {
-        if (sf_error(file.get()) != SF_ERR_NO_ERROR)
-            throw AudioError(path, std::string("decoding failed (libsndfile: ") +
-                                       sf_strerror(file.get()) + ")");
-        throw AudioError(path, "contains no audio samples");
+    try {
+        if (starts.empty())
+            readFrames(file.get(), limit, in_channels, options.mono, append);
+        else
+            reread = readSplit(path, bytes, file.get(), start, limit, starts, in_channels,
+                               options.mono, append);
+    } catch (const DecoderError& error) {
+        const sf_count_t at = start + sink.inputFrames();
+        throw AudioError(path, "decoder error after " + seconds(double(at) / native_sr) + " s" +
+                                   (declared(info)
+                                        ? " of " + seconds(double(info.frames) / native_sr) + " s"
+                                        : std::string()) +
+                                   " (libsndfile: " + error.reason + ")");
     }
+    if (rereads) *rereads = reread;
+    if (sink.inputFrames() == 0) throw AudioError(path, "contains no audio samples");
     return Audio{sink.finish(), out_sr};
 }
 

@@ -69,7 +69,9 @@ struct LoadOptions {
 /// resamples with libsoxr at `soxr_hq`, so memory stays near the size of the output.
 /// The resampled length is ceil(n * sr / sr_native), as librosa's `fix_length` makes it.
 /// Throws AudioError naming the file and the reason (missing, a folder, empty, not audio, a
-/// native rate outside kMinNativeSr..kMaxNativeSr, ...).
+/// native rate outside kMinNativeSr..kMaxNativeSr, ...). A decoder error part way through (a
+/// FLAC cut short: "flac decoder lost sync") is an AudioError too, as python-soundfile raises
+/// it for librosa.
 Audio load(const std::filesystem::path& path, const LoadOptions& options = {});
 
 namespace detail {

@@ -50,6 +50,12 @@ std::string pcmWav(std::uint32_t sr, std::uint32_t frames, std::uint32_t data_si
            little(16, 2) + "data" + little(data_size, 4) + data;
 }
 
+/// The first `fraction` of `from`'s bytes, written to `to`.
+void cut(const std::filesystem::path& from, const std::filesystem::path& to, double fraction) {
+    const std::string bytes = readBytes(from);
+    writeBytes(to, bytes.substr(0, size_t(double(bytes.size()) * fraction)));
+}
+
 std::string reasonOf(const std::filesystem::path& path, const LoadOptions& options = {}) {
     try {
         load(path, options);
@@ -111,6 +117,33 @@ private slots:
         QCOMPARE(waitpid(child, &status, 0), child);
         QVERIFY2(WIFEXITED(status), "the child died");
         QCOMPARE(WEXITSTATUS(status), 0); // 2: out of memory, 3: wrong length
+    }
+
+    void aDecoderErrorPartWayIsAnErrorWithLibsndfilesReason() {
+        QTemporaryDir dir;
+        const std::filesystem::path flac = dir.filePath("half.flac").toStdString();
+        cut(referencePath("chords.flac"), flac, 0.5);
+        const std::string reason = reasonOf(flac);
+        QVERIFY2(contains(reason, "flac decoder lost sync") && contains(reason, "decoder error"),
+                 reason.c_str());
+        // An mp3 with a run of zeros in the middle: mpg123 gives up resyncing, on one stream or
+        // on four decoded side by side.
+        std::string bytes = readBytes(referencePath("drums.mp3"));
+        std::fill_n(bytes.begin() + long(bytes.size() / 2), 2000, '\0');
+        const std::filesystem::path mp3 = dir.filePath("zeros.mp3").toStdString();
+        writeBytes(mp3, bytes);
+        const std::string one = reasonOf(mp3);
+        QVERIFY2(contains(one, "decoder error after"), one.c_str());
+        LoadOptions split;
+        split.threads = 4;
+        // The same reason; the time is where the block that failed began, which the parts'
+        // blocks place differently.
+        const auto libsndfile = [](const std::string& reason) {
+            return QString::fromStdString(reason.substr(reason.find("(libsndfile")));
+        };
+        const std::string parts = reasonOf(mp3, split);
+        QVERIFY2(contains(parts, "decoder error after"), parts.c_str());
+        QCOMPARE(libsndfile(parts), libsndfile(one));
     }
 
     void filesOpenedSideBySideEachGetTheirOwnReason() {
