@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -40,6 +41,26 @@ struct DecoderError {
     std::string reason;
 };
 
+std::mutex& warningsMutex() {
+    static std::mutex mutex;
+    return mutex;
+}
+
+/// Per path, the warnings of its last load; only paths that had some, so a batch of clean
+/// tracks leaves it empty.
+std::map<std::string, std::vector<std::string>>& warningsByPath() {
+    static std::map<std::string, std::vector<std::string>> warnings;
+    return warnings;
+}
+
+void recordWarnings(const std::filesystem::path& path, const std::vector<std::string>& warnings) {
+    const std::lock_guard lock(warningsMutex());
+    if (warnings.empty())
+        warningsByPath().erase(path.string());
+    else
+        warningsByPath()[path.string()] = warnings;
+}
+
 std::uintmax_t fileSize(const std::filesystem::path& path) {
     std::error_code ec;
     const std::uintmax_t size = std::filesystem::file_size(path, ec);
@@ -48,6 +69,34 @@ std::uintmax_t fileSize(const std::filesystem::path& path) {
 
 bool declared(const SF_INFO& info) {
     return info.frames > 0 && info.frames < SF_COUNT_MAX;
+}
+
+std::string framesAndSeconds(sf_count_t frames, double sr) {
+    return std::to_string(frames) + " frames (" + seconds(double(frames) / sr) + " s)";
+}
+
+/// The warning for a file that holds fewer frames than its header says, `header_frames` (a
+/// WAV's or AIFF's own count, which libsndfile cuts to the file's length), else info.frames;
+/// or that declares no length. The stream ended early, at `read_to`, when `ended_early`.
+std::optional<std::string> shortfall(const SF_INFO& info, std::optional<sf_count_t> header_frames,
+                                     sf_count_t read_to, bool ended_early) {
+    const double sr = info.samplerate;
+    if (info.frames == SF_COUNT_MAX) {
+        if (!ended_early) return std::nullopt; // a duration read: the end is not known
+        const bool ogg = (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_OGG;
+        return std::string("the header declares no length") +
+               (ogg ? " (an Ogg stream without its last page: cut short?)" : "") +
+               "; the file holds " + framesAndSeconds(read_to, sr);
+    }
+    if (!declared(info)) return std::nullopt;
+    const sf_count_t says = header_frames.value_or(info.frames);
+    const sf_count_t holds = ended_early ? read_to : info.frames;
+    // mpg123 estimates the length of an mp3 without a Xing header from its size and first
+    // frame: off by a fraction of a frame (306 frames in a 6-s file). Other formats count.
+    const bool mpeg = (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_MPEG;
+    if (holds + (mpeg ? 2 * 1152 : 0) >= says) return std::nullopt;
+    return "the header says " + framesAndSeconds(says, sr) + ", the file holds " +
+           framesAndSeconds(holds, sr);
 }
 
 void checkReadable(const std::filesystem::path& path) {
@@ -304,13 +353,26 @@ Audio loadImpl(const std::filesystem::path& path, const LoadOptions& options,
     }
     if (rereads) *rereads = reread;
     if (sink.inputFrames() == 0) throw AudioError(path, "contains no audio samples");
-    return Audio{sink.finish(), out_sr};
+    Audio audio{sink.finish(), out_sr, {}};
+    const auto header_frames = declaredPcmFrames(path, bytes.get(), info);
+    if (auto warning =
+            shortfall(info, header_frames, start + sink.inputFrames(), sink.inputFrames() < limit))
+        audio.warnings.push_back(std::move(*warning));
+    recordWarnings(path, audio.warnings);
+    return audio;
 }
 
 } // namespace
 
 Audio load(const std::filesystem::path& path, const LoadOptions& options) {
     return loadImpl(path, options, nullptr, nullptr);
+}
+
+std::vector<std::string> loadWarnings(const std::filesystem::path& path) {
+    const std::lock_guard lock(warningsMutex());
+    const auto& all = warningsByPath();
+    const auto found = all.find(path.string());
+    return found == all.end() ? std::vector<std::string>{} : found->second;
 }
 
 namespace detail {

@@ -19,6 +19,10 @@ namespace featurescope {
 struct Audio {
     Eigen::ArrayXXf samples;
     double sr = 22050.0;
+    /// What the decoder read differently from what the file declares, the track still usable:
+    /// "the header says 132300 frames (6 s), the file holds 66140 (2.99955 s)". Empty for a
+    /// whole file.
+    std::vector<std::string> warnings;
 
     Eigen::Index channels() const { return samples.rows(); }
     Eigen::Index length() const { return samples.cols(); }
@@ -71,8 +75,14 @@ struct LoadOptions {
 /// Throws AudioError naming the file and the reason (missing, a folder, empty, not audio, a
 /// native rate outside kMinNativeSr..kMaxNativeSr, ...). A decoder error part way through (a
 /// FLAC cut short: "flac decoder lost sync") is an AudioError too, as python-soundfile raises
-/// it for librosa.
+/// it for librosa. A file that ends before the frames its header declares, without a decoder
+/// error (a WAV or an Ogg cut short), loads what it holds, with a warning in Audio::warnings.
 Audio load(const std::filesystem::path& path, const LoadOptions& options = {});
+
+/// The warnings of the last load() of `path` that returned (empty when it had none), for
+/// callers that reach load() through runAnalysis: the extractor's warnings.csv, the window's
+/// status bar. Thread-safe; `path` is matched as spelled.
+std::vector<std::string> loadWarnings(const std::filesystem::path& path);
 
 namespace detail {
 

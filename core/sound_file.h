@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,14 @@ public:
 private:
     std::vector<unsigned char> bytes_;
 };
+
+/// The frames a WAV or AIFF header itself declares (its data chunk's size over the frame size,
+/// AIFF's COMM count), read from the file's first 64 KiB (`bytes` when given, else the file).
+/// libsndfile reports a data chunk cut short as the frames the file holds, which hides the cut.
+/// nullopt for other formats and encodings, for a header not found there, and for the sizes
+/// 0 and 0xffffffff that writers unable to seek back leave.
+std::optional<sf_count_t> declaredPcmFrames(const std::filesystem::path& path,
+                                            const FileBytes* bytes, const SF_INFO& info);
 
 /// A libsndfile stream open for reading. Given the file's bytes, libsndfile reads through its
 /// virtual I/O from memory: it asks for an mp3 a frame (a few hundred bytes) at a time, each

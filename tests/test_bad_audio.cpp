@@ -50,6 +50,21 @@ std::string pcmWav(std::uint32_t sr, std::uint32_t frames, std::uint32_t data_si
            little(16, 2) + "data" + little(data_size, 4) + data;
 }
 
+/// Writes chords.wav's samples to `path` in `format` through libsndfile (at 48 kHz for Opus).
+void encode(const std::filesystem::path& path, int format) {
+    Audio audio = load(referencePath("chords.wav"), {});
+    SF_INFO info{};
+    info.samplerate = (format & SF_FORMAT_SUBMASK) == SF_FORMAT_OPUS ? 48000 : int(audio.sr);
+    if (info.samplerate != int(audio.sr)) audio.samples = resample(audio.samples, audio.sr, 48000);
+    info.channels = 1;
+    info.format = format;
+    SNDFILE* file = sf_open(path.c_str(), SFM_WRITE, &info);
+    QVERIFY2(file, sf_strerror(nullptr));
+    QCOMPARE(sf_writef_float(file, audio.samples.data(), audio.length()),
+             sf_count_t(audio.length()));
+    sf_close(file);
+}
+
 /// The first `fraction` of `from`'s bytes, written to `to`.
 void cut(const std::filesystem::path& from, const std::filesystem::path& to, double fraction) {
     const std::string bytes = readBytes(from);
@@ -144,6 +159,72 @@ private slots:
         const std::string parts = reasonOf(mp3, split);
         QVERIFY2(contains(parts, "decoder error after"), parts.c_str());
         QCOMPARE(libsndfile(parts), libsndfile(one));
+    }
+
+    void aHeaderPromisingMoreFramesGivesAWarning_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("format");
+        QTest::addColumn<QString>("warning");
+        const QString says = QStringLiteral("the header says 132300 frames (6.000 s)");
+        QTest::newRow("wav") << "cut.wav" << 0 << says;
+        QTest::newRow("aiff") << "cut.aiff" << (SF_FORMAT_AIFF | SF_FORMAT_PCM_16) << says;
+        QTest::newRow("ogg vorbis") << "cut.ogg" << (SF_FORMAT_OGG | SF_FORMAT_VORBIS)
+                                    << "the header declares no length (an Ogg stream without";
+        QTest::newRow("ogg opus") << "cut.opus" << (SF_FORMAT_OGG | SF_FORMAT_OPUS)
+                                  << "the header declares no length (an Ogg stream without";
+        QTest::newRow("mp3") << "cut.mp3" << -1 << "the header says 352800 frames (8.000 s)";
+    }
+    void aHeaderPromisingMoreFramesGivesAWarning() {
+        QFETCH(QString, name);
+        QFETCH(int, format);
+        QFETCH(QString, warning);
+        QTemporaryDir dir;
+        const std::filesystem::path whole =
+            dir.filePath("whole").toStdString() + "." + QFileInfo(name).suffix().toStdString();
+        if (format > 0)
+            encode(whole, format);
+        else
+            std::filesystem::copy_file(referencePath(format ? "drums.mp3" : "chords.wav"), whole);
+        const std::filesystem::path part = dir.filePath(name).toStdString();
+        cut(whole, part, 0.5);
+
+        LoadOptions native;
+        native.sr = std::nullopt;
+        const Audio full = load(whole, native);
+        QVERIFY(full.warnings.empty());
+        const Audio audio = load(part, native);
+        QCOMPARE(audio.warnings.size(), size_t(1));
+        const std::string& text = audio.warnings[0];
+        QVERIFY2(contains(text, warning.toStdString()), text.c_str());
+        // It names what the file holds: the frames decoded.
+        QVERIFY2(contains(text, "the file holds " + std::to_string(audio.length()) + " frames"),
+                 text.c_str());
+        QVERIFY(audio.length() > full.length() / 4 && audio.length() < full.length());
+        QVERIFY((audio.samples == full.samples.leftCols(audio.length())).all() || format < 0 ||
+                (format & SF_FORMAT_TYPEMASK) == SF_FORMAT_OGG);
+        QCOMPARE(loadWarnings(part), audio.warnings); // for callers behind runAnalysis
+
+        // The same path whole again: no warning left over.
+        std::filesystem::copy_file(whole, part, std::filesystem::copy_options::overwrite_existing);
+        QVERIFY(load(part, native).warnings.empty());
+        QVERIFY(loadWarnings(part).empty());
+    }
+
+    void aWavOfUnknownLengthIsNoShortfall() {
+        // Writers that cannot seek back leave 0xffffffff as the data size: libsndfile reads to
+        // the end, and nothing was promised.
+        QTemporaryDir dir;
+        const std::filesystem::path path = dir.filePath("stream.wav").toStdString();
+        writeBytes(path, pcmWav(22050, 30000, 0xffffffffu));
+        const Audio audio = load(path);
+        QCOMPARE(audio.length(), Eigen::Index(30000));
+        QVERIFY(audio.warnings.empty());
+        // The same file with its true size, read from its first 64 KiB as libsndfile reads it.
+        writeBytes(path, pcmWav(22050, 30000));
+        SF_INFO info{};
+        const SoundFile file(path, nullptr, info);
+        QVERIFY(file.get());
+        QCOMPARE(declaredPcmFrames(path, nullptr, info), std::optional<sf_count_t>(30000));
     }
 
     void filesOpenedSideBySideEachGetTheirOwnReason() {
