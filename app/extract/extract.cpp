@@ -3,6 +3,7 @@
 #include "app/extract/inputs.h"
 #include "app/extract/progress.h"
 #include "app/extract/tables.h"
+#include "app/extract/warnings.h"
 #include "core/analysis.h"
 #include "core/atomic_file.h"
 #include "core/csv.h"
@@ -131,6 +132,7 @@ int runExtract(const Options& options) {
                     if (options.exports.frames || !options.exports.npy.empty())
                         writeTrackExports(*analysis, options.output / "tracks" / trackStem(track),
                                           track.path, options.exports);
+                    keepWarnings(track.path, rowFile(track));
                     // A cache checked on reuse (wholeRowFile): no need to wait for the disk.
                     writeFileAtomically(rowFile(track), summaryCsv({row}), Flush::beforeCrashOnly);
                 }
@@ -154,7 +156,7 @@ int runExtract(const Options& options) {
     progress.finish();
 
     // The tables cover every track of this run that has a row, in path order.
-    std::string header, body, skipped = "path,reason\n";
+    std::string header, body, skipped = "path,reason\n", warnings;
     std::size_t written = 0, reused = 0, failed = 0;
     for (std::size_t i = 0; i < tracks.size(); ++i) {
         if (!outcomes[i].reason.empty()) {
@@ -166,6 +168,7 @@ int runExtract(const Options& options) {
             splitRow(outcomes[i].reused ? outcomes[i].row : readFile(rowFile(tracks[i])));
         if (header.empty()) header = row_header;
         body += line;
+        warnings += warningLine(rowFile(tracks[i]));
         ++(outcomes[i].reused ? reused : written);
     }
     if (header.empty()) {
@@ -182,6 +185,7 @@ int runExtract(const Options& options) {
     writeFileAtomically(options.output / "summary.json",
                         summarySidecarJson(options.settings, columns));
     writeFileAtomically(options.output / "skipped.csv", skipped);
+    writeWarnings(options.output, warnings);
 
     const double seconds = progress.elapsed();
     std::fprintf(stderr,

@@ -14,6 +14,8 @@ namespace featurescope::extract {
 /// OUTDIR/summary.csv      one row per track written (this run or an earlier one), sorted by path
 /// OUTDIR/summary.json     its sidecar: settings, crop, versions, the librosa call per column
 /// OUTDIR/skipped.csv      path,reason for each track that could not be analysed
+/// OUTDIR/warnings.csv     path,warning for each track analysed despite a warning (a header
+///                         that promises more frames than the file holds)
 /// OUTDIR/tracks/...       per-track frame tables / .npy files and their sidecars
 /// OUTDIR/.featurescope/   per-track rows that let a re-run (or `merge`) skip finished tracks
 int runExtract(const Options& options);
