@@ -1,8 +1,10 @@
 // AnalysisSettings: every parameter of the pipeline, with librosa's names and defaults.
 #pragma once
 
+#include "core/chroma_cqt.h"
 #include "core/crop.h"
 #include "core/routing.h"
+#include "core/spectral_contrast.h"
 
 #include <optional>
 #include <string>
@@ -55,22 +57,26 @@ enum class DbReference { max, one };
 /// Every parameter of runAnalysis. Names and defaults are librosa 0.10.2's.
 struct AnalysisSettings {
     // --- signal ---------------------------------------------------------------------------
-    /// target sampling rate in Hz (sr > 0); the track is resampled (soxr_hq). The default is 22050.
+    /// target sampling rate in Hz (1000 <= sr <= 768000); the track is resampled (soxr_hq). The
+    /// default is 22050.
     double sr = 22050.0;
 
     // --- stft -----------------------------------------------------------------------------
-    /// FFT length (n_fft > 0). The default is 2048.
+    /// FFT length (2 <= n_fft <= 65536). The default is 2048.
     int n_fft = 2048;
-    /// samples between frames (hop_length > 0). The default is 512.
+    /// samples between frames (hop_length >= 1 and >= n_fft / 64, rounded up: a cost bound). The
+    /// default is 512.
     int hop_length = 512;
 
     // --- mel ------------------------------------------------------------------------------
-    /// mel bands (n_mels > 0). The default is 128.
+    /// mel bands (1 <= n_mels <= 2 * (1 + n_fft / 2): more leave bands with no FFT bin). The
+    /// default is 128.
     int n_mels = 128;
     /// lowest mel frequency in Hz (0 <= mel_fmin < mel_fmax). librosa's `fmin` of
     /// melspectrogram; the default is 0.
     double mel_fmin = 0.0;
-    /// highest mel frequency in Hz; unset means sr / 2 (librosa's fmax=None).
+    /// highest mel frequency in Hz (mel_fmin < mel_fmax <= sr / 2); unset means sr / 2 (librosa's
+    /// fmax=None).
     std::optional<double> mel_fmax;
     /// HTK mel scale instead of Slaney's. The default is false.
     bool htk = false;
@@ -79,18 +85,24 @@ struct AnalysisSettings {
     /// dB floor below the peak (top_db >= 0); unset means no floor (top_db=None). The default
     /// is 80.
     std::optional<double> top_db = 80.0;
+    /// mel_db = power_to_db(mel ** mel_db_power, ref, top_db), mel_db_power 1 or 2. 1 is
+    /// librosa's power_to_db(mel); 2 is Keras' audio_conv_utils.compute_melgram, which squares
+    /// the mel power before its logamplitude. MFCC always reads power_to_db(mel), as
+    /// librosa.feature.mfcc does. The default is 1.
+    int mel_db_power = 1;
 
     // --- mfcc -----------------------------------------------------------------------------
-    /// cepstral coefficients (n_mfcc > 0). The default is 20.
+    /// cepstral coefficients (1 <= n_mfcc <= n_mels). The default is 20.
     int n_mfcc = 20;
 
     // --- cqt ------------------------------------------------------------------------------
     /// lowest CQT frequency in Hz (fmin > 0). librosa's `fmin` of cqt; the default is C1 =
     /// 32.70319566257483 Hz.
     double fmin = 32.70319566257483;
-    /// CQT bins (n_bins > 0). The default is 84 (7 octaves).
+    /// CQT bins (n_bins > 0; with the cqt feature, every filter below sr / 2). The default is 84
+    /// (7 octaves).
     int n_bins = 84;
-    /// CQT bins per octave (bins_per_octave > 0). The default is 12.
+    /// CQT bins per octave (1 <= bins_per_octave <= 1200). The default is 12.
     int bins_per_octave = 12;
 
     // --- chroma ---------------------------------------------------------------------------
@@ -101,9 +113,10 @@ struct AnalysisSettings {
     std::optional<double> tuning;
 
     // --- hpss -----------------------------------------------------------------------------
-    /// median filter length in frames / bins (kernel_size > 0). The default is 31.
+    /// median filter length in frames / bins (1 <= kernel_size <= 1025: a cost bound). The default
+    /// is 31.
     int kernel_size = 31;
-    /// mask margin (margin >= 1). The default is 1.
+    /// mask margin (finite, margin >= 1). The default is 1.
     double margin = 1.0;
 
     // --- what, from where, which part -----------------------------------------------------
@@ -122,14 +135,28 @@ struct AnalysisSettings {
     int threads = 0;
 
     bool operator==(const AnalysisSettings&) const = default;
-    /// Throws std::invalid_argument stating the first broken rule.
+    /// Throws std::invalid_argument stating the first broken rule: each field's range above, and
+    /// the rules of the selected features that the settings alone decide (spectral_contrast's
+    /// bands below Nyquist, the cqt feature's filters below Nyquist, tempo's window spanning a
+    /// frame, chroma_cqt's 36 bins per octave a multiple of n_chroma, a crop of a sample or
+    /// more), so that no track fails for a reason every track shares.
     void validate() const;
+
+    /// chroma_cqt's parameters under these settings: hop_length, n_chroma, tuning, and
+    /// librosa's 7 octaves from C1 fitted below Nyquist (octavesBelowNyquist: 6 at sr 8000), so
+    /// that a low sampling rate never makes chroma_cqt, which the user did not configure, fail
+    /// every track. The pipeline, the recorded librosa call and the window's Settings read it.
+    ChromaCqtParams chromaCqtParams() const;
+    /// spectral_contrast's parameters: librosa's defaults with n_bands fitted below Nyquist
+    /// (bandsBelowNyquist: 5 at sr 8000 or 12000), for the same reason.
+    SpectralContrastParams spectralContrastParams() const;
 
     /// librosa's defaults (this struct's defaults).
     static AnalysisSettings librosaPreset();
-    /// The Keras compute_melgram input: sr 12000, n_fft 512, hop 256, 96 mel bands, dB re 1.0,
-    /// the centre 29.12 s (crop_signal on); spectral_contrast off (its top band would lie past
-    /// the 6 kHz Nyquist, which librosa refuses).
+    /// Keras' audio_conv_utils.compute_melgram: sr 12000, n_fft 512, hop 256, 96 mel bands,
+    /// mel_db = power_to_db(mel**2, ref=1.0), the centre 29.12 s (crop_signal on: zeros appended
+    /// to a shorter track, the middle int(29.12 * sr) samples of a longer one); spectral_contrast
+    /// off (its top band would lie past the 6 kHz Nyquist, which librosa refuses).
     static AnalysisSettings kerasMelgramPreset();
     /// "librosa" or "keras-melgram". Throws std::invalid_argument for another name.
     static AnalysisSettings preset(std::string_view name);

@@ -1,6 +1,7 @@
 #include "core/chroma_cqt.h"
 
 #include "core/cqt.h"
+#include "core/cqt_plan.h"
 #include "core/normalize.h"
 
 #include <cmath>
@@ -80,6 +81,26 @@ Eigen::ArrayXXf chromaCqtFromCqt(const Eigen::ArrayXXf& C, const ChromaCqtParams
     chroma = (chroma < float(params.threshold)).select(0.0f, chroma);
     normalizeColumns(chroma, params.norm);
     return chroma;
+}
+
+int octavesBelowNyquist(double sr, const ChromaCqtParams& params) {
+    params.validate();
+    // The highest tuning puts the top filter highest.
+    const double tuning = params.tuning.value_or(0.5);
+    for (int octaves = params.n_octaves; octaves > 0; --octaves) {
+        CqtParams cqt;
+        cqt.hop_length = params.hop_length;
+        cqt.fmin = params.fmin;
+        cqt.n_bins = octaves * params.bins_per_octave;
+        cqt.bins_per_octave = params.bins_per_octave;
+        try {
+            cqtDecimation(sr, cqt.fminOrDefault() * std::pow(2.0, tuning / cqt.bins_per_octave),
+                          cqt);
+            return octaves;
+        } catch (const std::invalid_argument&) {
+        }
+    }
+    return 0;
 }
 
 Eigen::ArrayXXf chromaCqt(const Eigen::ArrayXf& y, double sr, const ChromaCqtParams& params) {

@@ -51,6 +51,14 @@ struct ChromaCqtParams {
     void validate() const;
 };
 
+/// The most octaves (1 .. params.n_octaves) of chroma_cqt's CQT whose filters all stay below
+/// the Nyquist frequency sr / 2 for every tuning chroma_cqt may use: params.tuning when it is
+/// set, else any estimate in [-0.5, 0.5) bins. librosa refuses a CQT that reaches past Nyquist
+/// (7 octaves from C1 reach 4186 Hz, past 8 kHz's 4000 Hz); chroma_cqt(..., n_octaves=this)
+/// is what a pipeline computes when the user did not choose the octaves. 0 when not even one
+/// octave fits.
+int octavesBelowNyquist(double sr, const ChromaCqtParams& params);
+
 /// librosa.feature.chroma_cqt(C=C, ...): chroma from a CQT magnitude C [shape=(n_bins, t)] whose
 /// first bin is at params.fmin (tuning and hop_length are ignored here, as in librosa).
 /// Returns [shape=(n_chroma, t)].

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -22,14 +21,16 @@ double number(std::string_view text) {
     const auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (ec != std::errc{} || ptr != end || text.empty() || !std::isfinite(value))
         throw std::invalid_argument(std::string(kForms) + "; '" + std::string(text) +
-                                    "' is not a number");
+                                    "' is not a finite number");
     return value;
 }
 
+/// %.9g, the same in every locale.
 std::string g9(double value) {
     char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.9g", value);
-    return buffer;
+    const auto end =
+        std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 9).ptr;
+    return std::string(buffer, end);
 }
 
 Eigen::Index floorDiv(Eigen::Index a, Eigen::Index b) {
@@ -75,13 +76,14 @@ CropPolicy CropPolicy::parse(std::string_view text) {
 std::string CropPolicy::toString() const {
     switch (kind) {
     case Kind::center:
-        return "center:" + g9(duration);
+        return std::string("center:") + g9(duration);
     case Kind::start:
-        return "start:" + g9(start) + ":" + g9(duration);
+        return std::string("start:") + g9(start) + ":" + g9(duration);
     case Kind::highlight: {
-        std::string text = "highlight:" + g9(duration);
+        std::string text = std::string("highlight:") + g9(duration);
         if (search_from || search_to)
-            text += "@" + g9(search_from.value_or(0.0)) + "-" + g9(search_to.value_or(1e9));
+            text += std::string("@") + g9(search_from.value_or(0.0)) + "-" +
+                    g9(search_to.value_or(kMaxSeconds));
         return text;
     }
     case Kind::none:
@@ -92,13 +94,21 @@ std::string CropPolicy::toString() const {
 
 void CropPolicy::validate() const {
     if (kind == Kind::none) return;
-    if (!(duration > 0.0)) throw std::invalid_argument("crop duration must be > 0 seconds");
-    if (kind == Kind::start && !(start >= 0.0))
-        throw std::invalid_argument("crop start must be >= 0 seconds");
+    // Every time is finite and at most kMaxSeconds, so that sample counts (seconds * sr, sr <=
+    // 768 kHz) stay far inside 64 bits: 1e15 s would overflow them.
+    const auto within = [](double seconds) { return seconds <= kMaxSeconds; };
+    if (!(duration > 0.0 && within(duration)))
+        throw std::invalid_argument("crop duration must be > 0 and <= " + g9(kMaxSeconds) +
+                                    " seconds (24 h), got " + g9(duration));
+    if (kind == Kind::start && !(start >= 0.0 && within(start)))
+        throw std::invalid_argument("crop start must be >= 0 and <= " + g9(kMaxSeconds) +
+                                    " seconds (24 h), got " + g9(start));
+    const char* const range = "highlight search range A-B needs 0 <= A <= B <= 86400 seconds";
+    if (search_from && !(*search_from >= 0.0 && within(*search_from)))
+        throw std::invalid_argument(range);
+    if (search_to && !(*search_to >= 0.0 && within(*search_to))) throw std::invalid_argument(range);
     if (search_from && search_to && !(*search_from <= *search_to))
-        throw std::invalid_argument("highlight search range A-B needs 0 <= A <= B");
-    if (search_from && !(*search_from >= 0.0))
-        throw std::invalid_argument("highlight search range A-B needs 0 <= A <= B");
+        throw std::invalid_argument(range);
 }
 
 Crop chooseCrop(const CropPolicy& policy, const Eigen::ArrayXf& y, double sr, int hop_length,
@@ -106,6 +116,11 @@ Crop chooseCrop(const CropPolicy& policy, const Eigen::ArrayXf& y, double sr, in
     policy.validate();
     if (!(sr > 0.0)) throw std::invalid_argument("sr must be > 0");
     if (hop_length <= 0) throw std::invalid_argument("hop_length must be > 0");
+    // Sample counts as doubles stay exact below 2^53; validate() keeps them far below for any
+    // audio rate, this guards a caller's other sr.
+    constexpr double kMaxSamples = 9007199254740992.0;
+    if (!(policy.duration * sr < kMaxSamples && policy.start * sr < kMaxSamples))
+        throw std::invalid_argument("the crop does not fit in a sample count at sr " + g9(sr));
     Crop crop;
     crop.policy = policy;
     const Eigen::Index length = y.size();
@@ -122,7 +137,8 @@ Crop chooseCrop(const CropPolicy& policy, const Eigen::ArrayXf& y, double sr, in
         break;
     case CropPolicy::Kind::start:
         crop.n_samples = wanted;
-        crop.start_sample = static_cast<Eigen::Index>(std::llround(policy.start * sr));
+        // Half to even (the default rounding mode), as Python's round(T * sr) in the sidecar.
+        crop.start_sample = static_cast<Eigen::Index>(std::nearbyint(policy.start * sr));
         break;
     case CropPolicy::Kind::highlight: {
         HighlightParams params;

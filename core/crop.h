@@ -19,7 +19,7 @@ namespace featurescope {
 struct CropPolicy {
     enum class Kind { none, center, start, highlight };
     Kind kind = Kind::none;
-    /// crop length in seconds (> 0) for center, start and highlight.
+    /// crop length in seconds (0 < duration <= kMaxSeconds) for center, start and highlight.
     double duration = 29.12;
     /// start in seconds (>= 0) for start:T:D.
     double start = 0.0;
@@ -34,7 +34,10 @@ struct CropPolicy {
     static CropPolicy parse(std::string_view text);
     /// The text form parse() reads back, with numbers written as %.9g.
     std::string toString() const;
-    /// Throws std::invalid_argument when a duration is <= 0, a start < 0 or a range reversed.
+    /// The longest duration, start or search bound, in seconds: a day.
+    static constexpr double kMaxSeconds = 86400.0;
+    /// Throws std::invalid_argument unless 0 < duration <= kMaxSeconds, 0 <= start <=
+    /// kMaxSeconds and 0 <= search_from <= search_to <= kMaxSeconds (NaN and inf refused).
     void validate() const;
 };
 

@@ -59,7 +59,8 @@ std::string versionsJson() {
 
 std::string jsonString(std::string_view text) {
     std::string out = "\"";
-    for (const char c : text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
         switch (c) {
         case '"':
             out += "\\\"";
@@ -81,12 +82,27 @@ std::string jsonString(std::string_view text) {
                 char buffer[8];
                 std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
                 out += buffer;
-            } else {
+            } else if (static_cast<unsigned char>(c) < 0x80) {
                 out += c;
+            } else if (const auto length = utf8SequenceLength(text, i); length == 0) {
+                out += "\\ufffd";
+            } else {
+                out.append(text.substr(i, length));
+                i += length - 1;
             }
         }
     }
     return out + '"';
+}
+
+std::vector<std::filesystem::path> trackExportFiles(const std::filesystem::path& stem,
+                                                    const TrackExports& exports) {
+    std::vector<std::filesystem::path> files;
+    if (exports.frames) files.emplace_back(stem.string() + ".frames.csv");
+    for (const auto& name : exports.npy)
+        files.emplace_back(stem.string() + "." + name + ".npy");
+    if (!files.empty()) files.emplace_back(stem.string() + ".json");
+    return files;
 }
 
 std::vector<std::string> parseNpyOutputs(std::string_view list) {
@@ -128,6 +144,7 @@ std::string settingsJson(const AnalysisSettings& s) {
            ", \"htk\": " + (s.htk ? "true" : "false") +
            ", \"db_ref\": " + (s.db_ref == DbReference::max ? "\"np.max\"" : "1.0") +
            ", \"top_db\": " + optionalNumber(s.top_db) +
+           ", \"mel_db_power\": " + std::to_string(s.mel_db_power) +
            ", \"n_mfcc\": " + std::to_string(s.n_mfcc) + ", \"fmin\": " + number(s.fmin) +
            ", \"n_bins\": " + std::to_string(s.n_bins) +
            ", \"bins_per_octave\": " + std::to_string(s.bins_per_octave) +
@@ -152,8 +169,8 @@ std::vector<std::filesystem::path> writeTrackExports(const Analysis& analysis,
     const auto entry = [&](const std::filesystem::path& file, const std::string& call,
                            const std::string& extra) {
         if (!outputs.empty()) outputs += ",\n    ";
-        outputs += jsonString(file.filename().string()) + ": {\"librosa\": " + jsonString(call) +
-                   extra + "}";
+        outputs += jsonString(escapeName(file.filename().string())) +
+                   ": {\"librosa\": " + jsonString(call) + extra + "}";
     };
     const Crop& crop = analysis.crop();
     const std::string frames = "[:, " + std::to_string(crop.start_frame) + ":" +
@@ -211,8 +228,6 @@ std::string summarySidecarJson(const AnalysisSettings& s, const std::vector<std:
     std::string names;
     for (const auto& column : columns)
         names += (names.empty() ? "" : ", ") + jsonString(column);
-    Crop crop;
-    crop.policy = s.crop;
     return "{\n  \"versions\": " + versionsJson() + ",\n  \"settings\": " + settingsJson(s) +
            ",\n  \"crop\": " + jsonString(s.crop.toString()) +
            ",\n  \"rows\": \"one per track; <feature>_<stat> over the crop's frames of each row "
@@ -221,7 +236,7 @@ std::string summarySidecarJson(const AnalysisSettings& s, const std::vector<std:
            "\"min\": \"np.min(x)\", \"max\": \"np.max(x)\", \"median\": \"np.median(x)\", "
            "\"p10\": \"np.percentile(x, 10)\", \"p25\": \"np.percentile(x, 25)\", \"p75\": "
            "\"np.percentile(x, 75)\", \"p90\": \"np.percentile(x, 90)\"},\n  \"python_setup\": " +
-           jsonString(librosaSetup(s, crop, "<path>")) + ",\n  \"columns\": [" + names +
+           jsonString(librosaSetup(s, std::nullopt, "<path>")) + ",\n  \"columns\": [" + names +
            "],\n  \"librosa\": {\n    " + calls + "\n  }\n}\n";
 }
 

@@ -44,6 +44,11 @@ std::vector<std::filesystem::path> writeTrackExports(const Analysis& analysis,
                                                      std::string_view source,
                                                      const TrackExports& exports);
 
+/// The files writeTrackExports writes for `stem` (`stem` + ".frames.csv", + "." + name + ".npy"
+/// per matrix, + ".json" the sidecar, in that order); none when `exports` asks for nothing.
+std::vector<std::filesystem::path> trackExportFiles(const std::filesystem::path& stem,
+                                                    const TrackExports& exports);
+
 /// The settings as a JSON object (librosa names).
 std::string settingsJson(const AnalysisSettings& settings);
 
@@ -52,7 +57,9 @@ std::string settingsJson(const AnalysisSettings& settings);
 std::string summarySidecarJson(const AnalysisSettings& settings,
                                const std::vector<std::string>& columns);
 
-/// A JSON string literal (quotes included) for UTF-8 `text`.
+/// A JSON string literal (quotes included) for UTF-8 `text`; a byte that is not valid UTF-8
+/// becomes U+FFFD, so that the JSON stays valid (names go through escapeName first, which keeps
+/// them whole).
 std::string jsonString(std::string_view text);
 
 } // namespace featurescope

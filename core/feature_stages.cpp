@@ -40,13 +40,11 @@ std::string StageBuilder::needOnset(Signal signal) {
 std::string StageBuilder::needChromaCqt(Signal signal) {
     const std::string name = "chroma_cqt" + suffix(signal);
     if (has(name)) return name;
-    ChromaCqtParams params;
-    params.hop_length = s_.hop_length;
-    params.tuning = s_.tuning;
-    params.n_chroma = s_.n_chroma;
+    const ChromaCqtParams params = s_.chromaCqtParams();
     const double sr = s_.sr;
     const std::string key = "sr=" + g17(sr) + " hop=" + std::to_string(s_.hop_length) +
                             " n_chroma=" + std::to_string(s_.n_chroma) +
+                            " n_octaves=" + std::to_string(params.n_octaves) +
                             " tuning=" + (s_.tuning ? g17(*s_.tuning) : "estimated");
     // chroma_cqt estimates the tuning by piptrack on |stft(y, n_fft=2048, hop_length=512)|:
     // with the analysis's STFT at those settings, that is the magnitude stage, not a second STFT
@@ -86,9 +84,11 @@ void StageBuilder::addFeatureStages() {
     }
     if (f.spectral_contrast) {
         const std::string name = "spectral_contrast" + suffix(r.spectral_contrast);
-        add(name, {needMagnitude(r.spectral_contrast)}, "sr=" + g17(sr),
-            [sr, n_fft](const Inputs& in) {
-                return share(spectralContrast(as<Matrix>(in[0]), sr, {}, n_fft));
+        const SpectralContrastParams params = s_.spectralContrastParams();
+        add(name, {needMagnitude(r.spectral_contrast)},
+            "sr=" + g17(sr) + " n_bands=" + std::to_string(params.n_bands),
+            [sr, n_fft, params](const Inputs& in) {
+                return share(spectralContrast(as<Matrix>(in[0]), sr, params, n_fft));
             });
         curve(name, [](Eigen::Index rows) { return numbered("spectral_contrast_", rows); });
     }

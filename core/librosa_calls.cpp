@@ -1,6 +1,7 @@
 #include "core/librosa_calls.h"
 
 #include <cstdio>
+#include <optional>
 
 namespace featurescope {
 
@@ -56,7 +57,7 @@ std::string tuning(const AnalysisSettings& s) {
 std::string chromaCqt(Signal signal, const AnalysisSettings& s) {
     return "librosa.feature.chroma_cqt(y=" + var(signal) +
            ", sr=sr, hop_length=" + n(s.hop_length) + ", n_chroma=" + n(s.n_chroma) +
-           ", tuning=" + tuning(s) + ")";
+           ", n_octaves=" + n(s.chromaCqtParams().n_octaves) + ", tuning=" + tuning(s) + ")";
 }
 
 std::string onset(const AnalysisSettings& s) {
@@ -64,19 +65,106 @@ std::string onset(const AnalysisSettings& s) {
            ", sr=sr, n_fft=" + n(s.n_fft) + ", hop_length=" + n(s.hop_length) + ")";
 }
 
+/// Whether `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, at most
+/// U+10FFFF), which a Python str literal needs.
+bool validUtf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
+        const unsigned char c = byte(0);
+        std::size_t extra = 0;
+        unsigned char low = 0x80, high = 0xBF; // the allowed range of the second byte
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            extra = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            extra = 2;
+            if (c == 0xE0) low = 0xA0;  // overlong
+            if (c == 0xED) high = 0x9F; // surrogates
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            extra = 3;
+            if (c == 0xF0) low = 0x90;  // overlong
+            if (c == 0xF4) high = 0x8F; // past U+10FFFF
+        } else {
+            return false;
+        }
+        if (i + extra >= text.size()) return false; // cut short
+        if (byte(1) < low || byte(1) > high) return false;
+        for (std::size_t k = 2; k <= extra; ++k)
+            if ((byte(k) >> 6) != 0x2) return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
+/// A Python literal of the path: a str when it is UTF-8 (control characters escaped), else the
+/// bytes through os.fsdecode, which gives back exactly these bytes as a path on POSIX.
+std::string pythonPath(std::string_view path) {
+    const bool is_utf8 = validUtf8(path);
+    std::string quoted = is_utf8 ? "'" : "os.fsdecode(b'";
+    for (const char c : path) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '\\' || c == '\'') {
+            quoted += '\\';
+            quoted += c;
+        } else if (u < 0x20 || u == 0x7F || (!is_utf8 && u >= 0x80)) {
+            const char* digits = "0123456789abcdef";
+            quoted += "\\x";
+            quoted += digits[u >> 4];
+            quoted += digits[u & 0xF];
+        } else {
+            quoted += c;
+        }
+    }
+    return quoted + (is_utf8 ? "'" : "')");
+}
+
+/// The Python lines that crop y as `policy` does (core/crop.cpp): for one track whose crop is
+/// known, its first sample; for a table of many, the rule, so that any row's path reproduces
+/// that row.
+std::string cropLines(const CropPolicy& policy, const std::optional<Crop>& crop) {
+    std::string text =
+        "n = int(" + g(policy.duration) + " * sr)  # crop " + policy.toString() + "\n";
+    const std::string keep =
+        "y = librosa.util.fix_length(y[start:][:n], size=n)  # zeros appended past the end\n";
+    if (crop) return text + "start = " + n(crop->start_sample) + "\n" + keep;
+    switch (policy.kind) {
+    case CropPolicy::Kind::center: // Keras' audio_conv_utils: the middle n samples
+        text += "start = max(len(y) - n, 0) // 2\n";
+        break;
+    case CropPolicy::Kind::start: // round half to even, as the crop rounds T * sr
+        text += "start = round(" + g(policy.start) + " * sr)\n";
+        break;
+    case CropPolicy::Kind::highlight:
+        text += "# the loudest window (mean rms**2 over round(D * sr / hop_length) frames, ties to "
+                "the\n"
+                "# earliest start): this track's first sample is its row's crop_start_sample\n"
+                "import pandas as pd\n"
+                "start = int(pd.read_csv('summary.csv').set_index('path').loc[row_path, "
+                "'crop_start_sample'])\n";
+        break;
+    case CropPolicy::Kind::none:
+        return {};
+    }
+    return text + keep;
+}
+
 } // namespace
 
-std::string librosaSetup(const AnalysisSettings& s, const Crop& crop, std::string_view path) {
+std::string librosaSetup(const AnalysisSettings& s, const std::optional<Crop>& crop,
+                         std::string_view path) {
     std::string text = "import librosa\nimport numpy as np\n";
-    std::string quoted;
-    for (const char c : path) {
-        if (c == '\\' || c == '\'') quoted += '\\';
-        quoted += c;
-    }
-    text += "y, sr = librosa.load('" + quoted + "', sr=" + g(s.sr) + ", mono=True)\n";
-    if (s.crop_signal && crop.policy.kind != CropPolicy::Kind::none)
-        text += "y = librosa.util.fix_length(y[" + n(crop.start_sample) +
-                ":], size=" + n(crop.n_samples) + ")  # crop " + crop.policy.toString() + "\n";
+    if (!validUtf8(path)) text += "import os\n";
+    // The tables write a byte of a name that is not UTF-8 as %XX (and a literal % before two
+    // hex digits as %25: core/csv.h's escapeName); unquote gives back the name on disk.
+    const bool escaped = !crop || path.find('%') != std::string_view::npos;
+    if (escaped) text += "import urllib.parse\n";
+    text += "row_path = " + pythonPath(path) + (crop ? "\n" : "  # any row's path\n");
+    text += escaped ? "path = urllib.parse.unquote(row_path, errors='surrogateescape')\n"
+                    : "path = row_path\n";
+    text += "y, sr = librosa.load(path, sr=" + g(s.sr) + ", mono=True)\n";
+    if (s.crop_signal && s.crop.kind != CropPolicy::Kind::none) text += cropLines(s.crop, crop);
     text += "y_h = librosa.effects.harmonic(y, kernel_size=" + n(s.kernel_size) +
             ", margin=" + g(s.margin) + ", n_fft=" + n(s.n_fft) +
             ", hop_length=" + n(s.hop_length) + ")\n";
@@ -98,7 +186,8 @@ std::string librosaCall(std::string_view name, const AnalysisSettings& s) {
         return "librosa.amplitude_to_db(" + magnitude(Signal::original, s) + ", " + db(s) + ")";
     if (name == "mel") return mel(Signal::original, s);
     if (name == "mel_db")
-        return "librosa.power_to_db(" + mel(Signal::original, s) + ", " + db(s) + ")";
+        return "librosa.power_to_db(" + mel(Signal::original, s) +
+               (s.mel_db_power == 2 ? "**2" : "") + ", " + db(s) + ")";
     if (name == "cqt")
         return "np.abs(librosa.cqt(y, sr=sr, hop_length=" + n(s.hop_length) +
                ", fmin=" + g(s.fmin) + ", n_bins=" + n(s.n_bins) +
@@ -118,7 +207,7 @@ std::string librosaCall(std::string_view name, const AnalysisSettings& s) {
     if (name == "spectral_flatness") return "librosa.feature.spectral_flatness(S=" + S + ")";
     if (name == "spectral_contrast")
         return "librosa.feature.spectral_contrast(S=" + magnitude(r.spectral_contrast, s) +
-               ", sr=sr)";
+               ", sr=sr, n_bands=" + n(s.spectralContrastParams().n_bands) + ")";
     if (name == "rms")
         return "librosa.feature.rms(S=" + magnitude(r.rms, s) + ", frame_length=" + n(s.n_fft) +
                ")";

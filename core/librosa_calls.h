@@ -9,10 +9,15 @@
 
 namespace featurescope {
 
-/// Python lines that set up `y`, `sr` and, as the routing needs them, `y_h` / `y_p` (the
-/// harmonic and percussive signals) for the track at `path`, including the crop when
-/// settings.crop_signal. Starts with "import librosa\nimport numpy as np\n".
-std::string librosaSetup(const AnalysisSettings& settings, const Crop& crop, std::string_view path);
+/// Python lines that set up `path`, `y`, `sr` and, as the routing needs them, `y_h` / `y_p`
+/// (the harmonic and percussive signals) for the track at `path`, including the crop when
+/// settings.crop_signal: `crop` is this track's (its first sample is written out), or
+/// std::nullopt for a table of many tracks, which gets the crop's rule (center: the middle
+/// int(D * sr) samples; start: from round(T * sr); highlight: from the row's
+/// crop_start_sample), then librosa.util.fix_length to int(D * sr). Starts with
+/// "import librosa\nimport numpy as np\n".
+std::string librosaSetup(const AnalysisSettings& settings, const std::optional<Crop>& crop,
+                         std::string_view path);
 
 /// The Python expression (using the names librosaSetup defines) that gives output `name`:
 /// an export ("mel", "mel_db", "cqt", "stft", "harmonic", "percussive", "chroma", "mfcc", ...)

@@ -116,6 +116,13 @@ void powerToDbDouble(Eigen::ArrayXXd& x) {
 
 } // namespace
 
+int bandsBelowNyquist(double sr, const SpectralContrastParams& params) {
+    int bands = params.n_bands;
+    while (bands > 0 && params.fmin * std::pow(2.0, bands - 1) >= 0.5 * sr)
+        --bands;
+    return bands;
+}
+
 Eigen::ArrayXXf spectralContrast(const Eigen::ArrayXXf& S, double sr,
                                  const SpectralContrastParams& params, int n_fft) {
     if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));

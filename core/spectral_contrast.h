@@ -24,6 +24,12 @@ struct SpectralContrastParams {
     bool linear = false;
 };
 
+/// The most bands (1 .. params.n_bands) whose lower edges all stay below sr / 2, librosa's
+/// rule: fmin * 2^(n_bands - 1) < sr / 2 (the default 6 bands from 200 Hz need sr > 12800 Hz;
+/// at 8 or 12 kHz, 5 fit). What a pipeline computes when the user did not choose the bands.
+/// 0 when fmin itself is past Nyquist.
+int bandsBelowNyquist(double sr, const SpectralContrastParams& params);
+
 /// librosa.feature.spectral_contrast(S=S, sr, ...). S = |stft(y)| [shape=(1 + n_fft/2, t)],
 /// n_fft inferred as in core/spectral.h. For each band and frame: the mean of the largest
 /// (peak) and of the smallest (valley) `quantile` of its bins, and their difference, in dB by

@@ -220,12 +220,16 @@ void StageBuilder::addSignalStages() {
     if (f.hpss) needHpss();
     if (f.mel) {
         needMel(Signal::original);
-        add("mel_db", {"mel"}, db_key, [ref_max, top_db](const Inputs& in) {
-            PowerToDbParams params;
-            params.ref = ref_max ? DbRef::max() : DbRef::fixed(1.0);
-            params.top_db = top_db;
-            return share(powerToDb(as<Matrix>(in[0]), params));
-        });
+        const int power = s_.mel_db_power;
+        add("mel_db", {"mel"}, db_key + " power=" + std::to_string(power),
+            [ref_max, top_db, power](const Inputs& in) {
+                PowerToDbParams params;
+                params.ref = ref_max ? DbRef::max() : DbRef::fixed(1.0);
+                params.top_db = top_db;
+                const Matrix& mel = as<Matrix>(in[0]);
+                return share(power == 2 ? powerToDb(mel.square().eval(), params)
+                                        : powerToDb(mel, params));
+            });
     }
     if (f.cqt) {
         CqtParams params;

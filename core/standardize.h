@@ -10,8 +10,10 @@
 
 namespace featurescope {
 
-/// Per-column mean and std (population, ddof=0, as StandardScaler's scale_); a column with
-/// std 0 is scaled by 1, as StandardScaler does, so it becomes all zeros.
+/// Per-column mean and std (population, ddof=0, as StandardScaler's scale_); a column constant
+/// up to rounding (StandardScaler's test on its variance) is scaled by 1, as StandardScaler
+/// does, so it becomes zeros rather than rounding noise blown up. NaN values are left out of the
+/// fit, as StandardScaler leaves them; a column of NaN only has mean and std NaN.
 struct Scaler {
     std::vector<std::string> columns;
     Eigen::ArrayXd mean;
@@ -29,7 +31,8 @@ Eigen::ArrayXXd standardize(const Eigen::ArrayXXd& table, const Scaler& scaler);
 /// The scaler as CSV: header "column,mean,std", then one row per column (%.17g, so that reading it
 /// back gives the same doubles).
 std::string scalerCsv(const Scaler& scaler);
-/// Reads scalerCsv's format. Throws std::runtime_error naming the file and the line.
+/// Reads scalerCsv's format (std > 0, or nan). Throws std::runtime_error naming the file and the
+/// line.
 Scaler readScaler(const std::filesystem::path& path);
 
 } // namespace featurescope

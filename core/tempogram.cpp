@@ -63,6 +63,22 @@ float columnNorm(const float* r, int size, double norm) {
     return float(std::pow(mag.abs().cast<double>().pow(norm).sum(), 1.0 / norm));
 }
 
+// The energy of one windowed frame of the padded envelope.
+double windowedEnergy(const float* frame, const Eigen::ArrayXf& window) {
+    double sum = 0.0;
+    for (Eigen::Index i = 0; i < window.size(); ++i) {
+        const double x = double(frame[i] * window[i]);
+        sum += x * x;
+    }
+    return sum;
+}
+
+// Whether two frames may share one complex transform: both non-zero and within a factor of 4,
+// so that the pair's cross-talk stays below 4 float epsilons of either frame's own energy.
+bool comparableEnergies(double a, double b) {
+    return a > 0.0 && b > 0.0 && a <= 4.0 * b && b <= 4.0 * a;
+}
+
 /// Below this many frames a second thread costs more than it saves.
 constexpr Eigen::Index kParallelMinFrames = 2048;
 
@@ -123,10 +139,21 @@ Eigen::Index forEachColumn(const Eigen::ArrayXf& onset_envelope, const Tempogram
             }
             sink(which, t, column);
         };
-        for (Eigen::Index t = begin; t < end; t += 2) {
-            if ((t - begin) % 512 == 0) throwIfCancelled();
-            const bool pair = t + 1 < end;
+        Eigen::Index next_check = begin;
+        for (Eigen::Index t = begin; t < end;) {
+            if (t >= next_check) {
+                throwIfCancelled();
+                next_check = t + 512;
+            }
             const float* fa = padded.data() + t;
+            // Two frames share a transform only when their energies are comparable: the
+            // cross-talk of the pair is about float epsilon times the larger frame's energy,
+            // which would swamp the quieter frame's autocorrelation (a frame of rounding residue
+            // next to digital silence, which the normalisation then makes full-scale). A frame
+            // that is all zeros goes alone and comes out exactly 0, as librosa's does.
+            const double energy_a = windowedEnergy(fa, window);
+            const bool pair =
+                t + 1 < end && comparableEnergies(energy_a, windowedEnergy(fa + 1, window));
             for (int i = 0; i < win; ++i) {
                 lanes[2 * i] = fa[i] * window[i];
                 lanes[2 * i + 1] = pair ? fa[i + 1] * window[i] : 0.0f;
@@ -150,6 +177,7 @@ Eigen::Index forEachColumn(const Eigen::ArrayXf& onset_envelope, const Tempogram
             if (pair) finish(t + 1, acf.data() + win);
             // The next frames' zero tail: the power spectra overwrote it.
             std::fill(packed + win, packed + size, std::complex<float>(0.0f, 0.0f));
+            t += pair ? 2 : 1;
         }
     };
 

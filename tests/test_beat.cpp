@@ -36,7 +36,7 @@ private slots:
         refused([](BeatTrackParams& p) { p.bpm = 1e6; }); // faster than a beat per frame
     }
 
-    void matchesLibrosaReference_data() { addReferenceInputRows(); }
+    void matchesLibrosaReference_data() { addReferenceInputRowsWithSilence(); }
     void matchesLibrosaReference() {
         QFETCH(QString, name);
         const std::string prefix = name.toStdString();

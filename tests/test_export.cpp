@@ -110,13 +110,18 @@ private slots:
             summaryCsv({summaryRow(*analysis, "genres/jazz/chords, live.wav", "jazz")});
         const auto rows = parseCsv(text);
         QCOMPARE(rows.size(), std::size_t(2));
-        const std::vector<std::string> fixed{"path",         "label",           "duration_s",
-                                             "crop_start_s", "crop_duration_s", "tempo_bpm"};
+        const std::vector<std::string> fixed{"path",
+                                             "label",
+                                             "duration_s",
+                                             "crop_start_s",
+                                             "crop_start_sample",
+                                             "crop_duration_s",
+                                             "tempo_bpm"};
         QVERIFY(std::equal(fixed.begin(), fixed.end(), rows[0].begin()));
-        QCOMPARE(rows[0][6], std::string("spectral_centroid_mean"));
+        QCOMPARE(rows[0][7], std::string("spectral_centroid_mean"));
         QCOMPARE(rows[1][0], std::string("genres/jazz/chords, live.wav"));
         QCOMPARE(rows[1][2], std::string("6"));
-        QVERIFY(std::abs(std::stod(rows[1][5]) - analysis->tempo()) <= 1e-8 * analysis->tempo());
+        QVERIFY(std::abs(std::stod(rows[1][6]) - analysis->tempo()) <= 1e-8 * analysis->tempo());
     }
 
     void npyFilesReadBack() {

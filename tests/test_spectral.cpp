@@ -174,6 +174,21 @@ private slots:
         }
     }
 
+    // librosa's rule fmin * 2^(n_bands - 1) < sr / 2: the fitted count is the largest it allows.
+    void contrastBandsFitBelowNyquist() {
+        const SpectralContrastParams defaults;
+        QCOMPARE(bandsBelowNyquist(22050.0, defaults), 6);
+        QCOMPARE(bandsBelowNyquist(16000.0, defaults), 6);
+        QCOMPARE(bandsBelowNyquist(12800.0, defaults), 5); // 6400 Hz is not below 6400 Hz
+        QCOMPARE(bandsBelowNyquist(8000.0, defaults), 5);
+        QCOMPARE(bandsBelowNyquist(400.0, defaults), 0);
+        const Eigen::ArrayXXf S = Eigen::ArrayXXf::Ones(257, 4);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spectralContrast(S, 8000.0, defaults, 512));
+        SpectralContrastParams fitted = defaults;
+        fitted.n_bands = bandsBelowNyquist(8000.0, defaults);
+        QCOMPARE(spectralContrast(S, 8000.0, fitted, 512).rows(), Eigen::Index(6));
+    }
+
     void invalidParametersAreRefused() {
         Eigen::ArrayXXf S = Eigen::ArrayXXf::Ones(1025, 3);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spectralRolloff(S, kSr, 0.0));

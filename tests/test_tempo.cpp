@@ -38,7 +38,7 @@ private slots:
         refused([](TempoParams& p) { p.sr = -22050; });
     }
 
-    void matchesLibrosaReference_data() { addReferenceInputRows(); }
+    void matchesLibrosaReference_data() { addReferenceInputRowsWithSilence(); }
     void matchesLibrosaReference() {
         QFETCH(QString, name);
         const std::string prefix = name.toStdString();

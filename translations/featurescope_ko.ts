@@ -300,6 +300,10 @@
         <translation>sr / 2</translation>
     </message>
     <message>
+        <source>%1 (fitted: librosa&apos;s default %2 reaches past sr / 2)</source>
+        <translation>%1 (맞춤: librosa 기본값 %2은(는) sr / 2를 넘음)</translation>
+    </message>
+    <message>
         <source>Apply</source>
         <translation>적용</translation>
     </message>

@@ -1,7 +1,9 @@
 #include "app/extract/extract.h"
 
 #include "app/extract/inputs.h"
+#include "app/extract/outdir.h"
 #include "app/extract/progress.h"
+#include "app/extract/row_cache.h"
 #include "app/extract/tables.h"
 #include "app/extract/warnings.h"
 #include "core/analysis.h"
@@ -13,9 +15,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <thread>
 
 #include <unistd.h>
@@ -26,125 +26,138 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string hex(std::uint64_t value) {
-    char buffer[17];
-    std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
-    return buffer;
-}
-
-std::string readFile(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-/// A finished row file holds the summary header and the track's line.
+/// A finished row file's text: the summary header, then the track's line.
 std::pair<std::string, std::string> splitRow(const std::string& text) {
     const auto newline = text.find('\n');
     if (newline == std::string::npos) return {};
     return {text.substr(0, newline + 1), text.substr(newline + 1)};
 }
 
-/// A row file's text when it is whole: the header and one line, with as many fields. Row files
-/// are written without an fsync (Flush::beforeCrashOnly), so after a power loss one may be empty
-/// or short; such a track is analysed again rather than trusted.
-std::optional<std::string> wholeRowFile(const fs::path& path) {
-    std::error_code error;
-    if (!fs::is_regular_file(path, error)) return std::nullopt;
-    std::string text = readFile(path);
-    if (text.empty() || text.back() != '\n') return std::nullopt;
-    try {
-        const auto rows = parseCsv(text);
-        if (rows.size() == 2 && rows[0].size() == rows[1].size() && rows[0].size() > 1) return text;
-    } catch (const std::exception&) {
-    }
-    return std::nullopt;
-}
-
-/// The summary header for settings no track could give: from one second of silence.
+/// The summary header for settings no track could give.
 std::string headerFor(const AnalysisSettings& settings) {
-    Audio silence;
-    silence.sr = settings.sr;
-    silence.samples = Eigen::ArrayXXf::Zero(1, static_cast<Eigen::Index>(settings.sr));
-    AnalysisSettings s = settings;
-    s.threads = 1;
-    return splitRow(summaryCsv({summaryRow(*runAnalysis(silence, s), "", "")})).first;
+    std::string header;
+    for (const auto& column : summaryColumnsFor(settings))
+        header += (header.empty() ? "" : ",") + csvField(column);
+    return header + "\n";
 }
 
 struct Outcome {
     std::string reason; // empty: written
     bool reused = false;
-    std::string row; // the reused row file's text, read once when it was checked
+    std::string row; // the row's text (header and line), reused or just computed
 };
 
-} // namespace
-
-fs::path rowsFolder(const fs::path& outdir, const Options& options) {
-    std::string key = settingsJson(options.settings) + (options.exports.frames ? " frames" : "");
-    for (const auto& name : options.exports.npy)
-        key += " " + name;
-    return outdir / ".featurescope" / ("rows-" + hex(stableHash(key)));
-}
-
-int runExtract(const Options& options) {
+std::vector<Track> selectTracks(const Options& options) {
     std::vector<Track> tracks;
     for (auto& track : collectTracks(options.inputs))
         if (inShard(track, options.shard_index, options.shard_count))
             tracks.push_back(std::move(track));
-    const fs::path rows = rowsFolder(options.output, options);
-    fs::create_directories(rows);
+    return tracks;
+}
 
+ExportSettings exportSettingsOf(const Options& options) {
+    std::string exports = options.exports.frames ? "frames" : "";
+    for (const auto& name : options.exports.npy)
+        exports += (exports.empty() ? "" : ",") + name;
+    return {settingsJson(options.settings), exports.empty() ? "none" : exports};
+}
+
+/// Before any track: the temporaries of a killed run go, and tracks/ keeps only exports of
+/// this run's settings.
+void prepareOutputFolder(const Options& options, const RowCache& cache) {
+    const auto removed = removeTemporaries(options.output);
+    if (!removed.empty())
+        std::fprintf(stderr,
+                     "featurescope-extract: removed %zu temporary files an interrupted run left "
+                     "(%s%s)\n",
+                     removed.size(), removed.front().c_str(), removed.size() > 1 ? ", ..." : "");
+    keepExportsConsistent(options.output, exportSettingsOf(options), cache.folder());
+}
+
+/// The tracks to analyse: those without a finished row (all with --force). A row that is stale
+/// (the file changed, an export is missing) is said so.
+std::vector<std::size_t> findTodo(const std::vector<Track>& tracks, const RowCache& cache,
+                                  bool force, std::vector<Outcome>& outcomes) {
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < tracks.size(); ++i) {
+        std::string why;
+        std::optional<std::string> row;
+        if (!force && tracks[i].problem.empty()) row = cache.finished(tracks[i], why);
+        if (row) {
+            outcomes[i].reused = true;
+            outcomes[i].row = std::move(*row);
+            continue;
+        }
+        if (!why.empty())
+            std::fprintf(stderr, "analysing again %s: %s\n", tracks[i].path.c_str(), why.c_str());
+        todo.push_back(i);
+    }
+    return todo;
+}
+
+/// Why the exports of `stem` cannot be written under a file system's NAME_MAX, or empty.
+std::string exportNameProblem(const fs::path& stem, const TrackExports& exports, long name_max) {
+    for (const auto& file : trackExportFiles(stem, exports)) {
+        const std::string name = file.filename().string();
+        if (static_cast<long>(name.size()) > name_max)
+            return "its export file name " + name + " is " + std::to_string(name.size()) +
+                   " bytes, more than the file system allows (NAME_MAX " +
+                   std::to_string(name_max) + "); rename the track or leave that export out";
+    }
+    return {};
+}
+
+/// Analyses one track, writes its exports and its row; returns the outcome.
+Outcome analyseTrack(const Track& track, const Options& options, const AnalysisSettings& settings,
+                     const RowCache& cache, long name_max) {
+    Outcome outcome;
+    const fs::path stem = options.output / "tracks" / trackStem(track);
+    std::string& reason = outcome.reason;
+    reason = track.problem;
+    if (reason.empty()) reason = accessProblem(track.path);
+    if (reason.empty()) reason = exportNameProblem(stem, options.exports, name_max);
+    if (!reason.empty()) return outcome;
+    try {
+        const auto stamp = stampOf(track.path); // before reading: a change meanwhile is redone
+        const auto analysis = runAnalysis(fs::path(track.path), settings);
+        if (!stamp) throw std::runtime_error("cannot read its size and modification time");
+        const SummaryRow row =
+            summaryRow(*analysis, escapeName(track.path), escapeName(track.label));
+        if (options.exports.frames || !options.exports.npy.empty())
+            writeTrackExports(*analysis, stem, escapeName(track.path), options.exports);
+        keepWarnings(track.path, escapeName(track.path), cache.rowFile(track));
+        outcome.row = summaryCsv({row});
+        cache.store(track, *stamp, outcome.row);
+    } catch (const AudioError& error) {
+        reason = error.reason();
+    } catch (const std::exception& error) {
+        reason = error.what();
+    }
+    if (reason.empty() && outcome.row.empty()) reason = "no result written";
+    return outcome;
+}
+
+void analyseTracks(const std::vector<Track>& tracks, const std::vector<std::size_t>& todo,
+                   const Options& options, const RowCache& cache, std::vector<Outcome>& outcomes,
+                   Progress& progress) {
     const int jobs = options.jobs > 0
                          ? options.jobs
                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     AnalysisSettings settings = options.settings;
     // Tracks in parallel already fill the cores; one track at a time parallelises its stages.
     settings.threads = jobs > 1 ? 1 : 0;
-
-    std::vector<Outcome> outcomes(tracks.size());
-    const auto rowFile = [&](const Track& t) { return rows / (hex(stableHash(t.path)) + ".csv"); };
-    std::vector<std::size_t> todo;
-    for (std::size_t i = 0; i < tracks.size(); ++i) {
-        std::optional<std::string> row;
-        if (!options.force) row = wholeRowFile(rowFile(tracks[i]));
-        if (row) {
-            outcomes[i].reused = true;
-            outcomes[i].row = std::move(*row);
-        } else {
-            todo.push_back(i);
-        }
-    }
-
-    Progress progress(todo.size(), ::isatty(STDERR_FILENO) != 0);
+    const long limit = ::pathconf(options.output.c_str(), _PC_NAME_MAX);
+    const long name_max = limit > 0 ? limit : 255;
     std::atomic<std::size_t> next{0};
     const auto work = [&] {
         // With tracks side by side, each keeps to its thread, its summary included.
-        const ThreadLimitScope limit(jobs > 1 ? 1 : 0);
+        const ThreadLimitScope limit_threads(jobs > 1 ? 1 : 0);
         for (std::size_t k; (k = next++) < todo.size();) {
             const Track& track = tracks[todo[k]];
             const auto begin = std::chrono::steady_clock::now();
-            std::string reason = accessProblem(track.path);
-            try {
-                if (reason.empty()) {
-                    const auto analysis = runAnalysis(fs::path(track.path), settings);
-                    const SummaryRow row = summaryRow(*analysis, track.path, track.label);
-                    if (options.exports.frames || !options.exports.npy.empty())
-                        writeTrackExports(*analysis, options.output / "tracks" / trackStem(track),
-                                          track.path, options.exports);
-                    keepWarnings(track.path, rowFile(track));
-                    // A cache checked on reuse (wholeRowFile): no need to wait for the disk.
-                    writeFileAtomically(rowFile(track), summaryCsv({row}), Flush::beforeCrashOnly);
-                }
-            } catch (const AudioError& error) {
-                reason = error.reason();
-            } catch (const std::exception& error) {
-                reason = error.what();
-            }
-            if (reason.empty() && !fs::exists(rowFile(track))) reason = "no result written";
-            outcomes[todo[k]].reason = reason;
+            outcomes[todo[k]] = analyseTrack(track, options, settings, cache, name_max);
             const std::chrono::duration<double> took = std::chrono::steady_clock::now() - begin;
-            progress.trackDone(track.path, reason, took.count());
+            progress.trackDone(track.path, outcomes[todo[k]].reason, took.count());
         }
     };
     std::vector<std::thread> workers;
@@ -153,29 +166,37 @@ int runExtract(const Options& options) {
     work();
     for (auto& worker : workers)
         worker.join();
-    progress.finish();
+}
 
-    // The tables cover every track of this run that has a row, in path order.
-    std::string header, body, skipped = "path,reason\n", warnings;
+struct Counts {
     std::size_t written = 0, reused = 0, failed = 0;
+};
+
+/// summary.csv and its twins, summary.json, skipped.csv and warnings.csv, over every track of
+/// this run that has a row, in path order.
+Counts writeTables(const Options& options, const std::vector<Track>& tracks,
+                   const std::vector<Outcome>& outcomes, const RowCache& cache) {
+    Counts counts;
+    std::string header, body, skipped = "path,reason\n", warnings;
     for (std::size_t i = 0; i < tracks.size(); ++i) {
         if (!outcomes[i].reason.empty()) {
-            ++failed;
-            skipped += csvField(tracks[i].path) + "," + csvField(outcomes[i].reason) + "\n";
+            ++counts.failed;
+            skipped += csvField(escapeName(tracks[i].path)) + "," +
+                       csvField(escapeName(outcomes[i].reason)) + "\n";
             continue;
         }
-        const auto [row_header, line] =
-            splitRow(outcomes[i].reused ? outcomes[i].row : readFile(rowFile(tracks[i])));
+        const auto [row_header, line] = splitRow(outcomes[i].row);
         if (header.empty()) header = row_header;
         body += line;
-        warnings += warningLine(rowFile(tracks[i]));
-        ++(outcomes[i].reused ? reused : written);
+        warnings += warningLine(cache.rowFile(tracks[i]));
+        ++(outcomes[i].reused ? counts.reused : counts.written);
     }
     if (header.empty()) {
         try {
             header = headerFor(options.settings);
         } catch (const std::exception&) { // the settings fail on silence too: fixed columns only
-            header = "path,label,duration_s,crop_start_s,crop_duration_s,tempo_bpm\n";
+            header =
+                "path,label,duration_s,crop_start_s,crop_start_sample,crop_duration_s,tempo_bpm\n";
         }
     }
     writeSummaryTables(options.output, header + body, options.scaler);
@@ -186,16 +207,39 @@ int runExtract(const Options& options) {
                         summarySidecarJson(options.settings, columns));
     writeFileAtomically(options.output / "skipped.csv", skipped);
     writeWarnings(options.output, warnings);
+    return counts;
+}
+
+} // namespace
+
+int runExtract(const Options& options) {
+    std::optional<FolderLock> lock;
+    try {
+        lock.emplace(options.output);
+    } catch (const FolderBusy& busy) {
+        std::fprintf(stderr, "featurescope-extract: %s\n", busy.what());
+        return 2;
+    }
+    const std::vector<Track> tracks = selectTracks(options);
+    const RowCache cache(options.output, options);
+    prepareOutputFolder(options, cache);
+
+    std::vector<Outcome> outcomes(tracks.size());
+    const std::vector<std::size_t> todo = findTodo(tracks, cache, options.force, outcomes);
+    Progress progress(todo.size(), ::isatty(STDERR_FILENO) != 0);
+    analyseTracks(tracks, todo, options, cache, outcomes, progress);
+    progress.finish();
+    const Counts counts = writeTables(options, tracks, outcomes, cache);
 
     const double seconds = progress.elapsed();
     std::fprintf(stderr,
                  "%zu tracks: %zu written, %zu already done, %zu skipped; %.2f s (%.1f files/s)\n",
-                 tracks.size(), written, reused, failed, seconds,
-                 seconds > 0 ? static_cast<double>(written + failed) / seconds : 0.0);
-    if (failed)
+                 tracks.size(), counts.written, counts.reused, counts.failed, seconds,
+                 seconds > 0 ? static_cast<double>(counts.written + counts.failed) / seconds : 0.0);
+    if (counts.failed)
         std::fprintf(stderr, "skipped tracks and reasons: %s\n",
                      (options.output / "skipped.csv").c_str());
-    return failed ? 1 : 0;
+    return counts.failed ? 1 : 0;
 }
 
 } // namespace featurescope::extract

@@ -1,7 +1,11 @@
 #include "app/extract/inputs.h"
 
+#include "core/csv.h"
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <vector>
@@ -33,15 +37,49 @@ std::string labelOf(const fs::path& path) {
     return path.has_parent_path() ? path.parent_path().filename().string() : std::string{};
 }
 
+/// Why a folder or list file cannot be read, or empty. One with no read (or, for a folder, no
+/// search) bit at all is refused even for root, who could read it, so that a run reports the
+/// same for every user.
+std::string readProblem(const fs::path& path, bool folder) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) return std::strerror(errno);
+    const int need = folder ? R_OK | X_OK : R_OK;
+    if ((info.st_mode & (S_IRUSR | S_IRGRP | S_IROTH)) == 0 ||
+        (folder && (info.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) == 0) ||
+        ::access(path.c_str(), need) != 0)
+        return "no read permission";
+    return {};
+}
+
+Track unreadable(const fs::path& path, const std::string& what, const std::string& why,
+                 const std::string& consequence = {}) {
+    return {path.generic_string(), labelOf(path),
+            what + " cannot be read (" + why + ")" + consequence};
+}
+
 void addFolder(const fs::path& folder, std::vector<Track>& tracks) {
+    std::string problem = readProblem(folder, true);
     std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(
-             folder, fs::directory_options::skip_permission_denied, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        const fs::path& path = it->path();
-        if (isAudioName(path) && !(it->is_symlink(ec) && it->is_directory(ec)))
-            tracks.push_back({path.generic_string(), labelOf(path)});
+    fs::directory_iterator it;
+    if (problem.empty()) it = fs::directory_iterator(folder, ec);
+    if (problem.empty() && ec) problem = ec.message();
+    if (!problem.empty()) {
+        tracks.push_back(
+            unreadable(folder, "folder", problem, ": the tracks in it were not analysed"));
+        return;
     }
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const fs::path& path = it->path();
+        std::error_code entry_ec;
+        const bool link = it->is_symlink(entry_ec);
+        const bool folder_entry = it->is_directory(entry_ec); // through a link too
+        if (isAudioName(path) && !(link && folder_entry))
+            tracks.push_back({path.generic_string(), labelOf(path), {}});
+        if (folder_entry && !link) addFolder(path, tracks);
+    }
+    if (ec) // listing stopped halfway (an I/O error): what was found is kept, the rest reported
+        tracks.push_back(unreadable(folder, "folder", ec.message(),
+                                    ": its listing stopped halfway; the rest was not analysed"));
 }
 
 void addInput(const std::string& input, std::vector<Track>& tracks, int depth) {
@@ -51,6 +89,12 @@ void addInput(const std::string& input, std::vector<Track>& tracks, int depth) {
         addFolder(path, tracks);
     } else if (fs::is_regular_file(path, ec) && isListName(path) && depth == 0) {
         std::ifstream list(path);
+        const std::string problem = readProblem(path, false);
+        if (!problem.empty() || !list) {
+            tracks.push_back(
+                unreadable(path, "list file", problem.empty() ? std::strerror(errno) : problem));
+            return;
+        }
         std::string line;
         while (std::getline(list, line)) {
             while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
@@ -60,8 +104,18 @@ void addInput(const std::string& input, std::vector<Track>& tracks, int depth) {
         }
     } else {
         if (fs::is_directory(path, ec)) addFolder(path, tracks); // also look inside x.mp3/
-        tracks.push_back({path.generic_string(), labelOf(path)});
+        tracks.push_back({path.generic_string(), labelOf(path), {}});
     }
+}
+
+/// A '%' followed by two hex digits, which escapeName and trackStem write as "%25".
+bool percentBeforeHex(const std::string& text, std::size_t i) {
+    const auto hex = [&](std::size_t k) {
+        if (k >= text.size()) return false;
+        const char c = text[k];
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+    };
+    return text[i] == '%' && hex(i + 1) && hex(i + 2);
 }
 
 } // namespace
@@ -70,8 +124,16 @@ std::vector<Track> collectTracks(const std::vector<std::string>& inputs) {
     std::vector<Track> tracks;
     for (const auto& input : inputs)
         addInput(input, tracks, 0);
-    std::sort(tracks.begin(), tracks.end(),
-              [](const Track& a, const Track& b) { return a.path < b.path; });
+    // In the order of the text the tables hold, so that a merge of shards (which sorts that
+    // text) gives the rows in the same order as one run.
+    std::vector<std::pair<std::string, Track>> keyed;
+    for (auto& track : tracks)
+        keyed.emplace_back(escapeName(track.path), std::move(track));
+    std::stable_sort(keyed.begin(), keyed.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    tracks.clear();
+    for (auto& [key, track] : keyed)
+        tracks.push_back(std::move(track));
     tracks.erase(std::unique(tracks.begin(), tracks.end(),
                              [](const Track& a, const Track& b) { return a.path == b.path; }),
                  tracks.end());
@@ -94,9 +156,19 @@ bool inShard(const Track& track, int index, int count) {
 
 fs::path trackStem(const Track& track) {
     fs::path stem;
-    for (const auto& part : fs::path(track.path).lexically_normal().relative_path()) {
-        if (part == ".." || part == ".") continue;
-        stem /= part;
+    const fs::path path(track.path);
+    for (auto part = path.begin(); part != path.end(); ++part) {
+        const std::string name = part->string();
+        if (part == path.begin() && path.has_root_directory()) {
+            stem /= "%2F";
+        } else if (name == "..") {
+            stem /= "%2E%2E";
+        } else if (!name.empty() && name != ".") {
+            std::string kept;
+            for (std::size_t i = 0; i < name.size(); ++i)
+                kept += percentBeforeHex(name, i) ? std::string("%25") : std::string(1, name[i]);
+            stem /= kept;
+        }
     }
     return stem; // the extension stays: x.wav and x.flac side by side must not collide
 }

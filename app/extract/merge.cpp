@@ -1,5 +1,6 @@
 #include "app/extract/merge.h"
 
+#include "app/extract/outdir.h"
 #include "app/extract/tables.h"
 
 #include "core/atomic_file.h"
@@ -7,7 +8,10 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <map>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 namespace featurescope::extract {
@@ -30,19 +34,28 @@ struct Table {
     std::map<std::string, std::string> lines;
 };
 
-void addTable(const std::string& text, const fs::path& file, Table& table) {
-    std::istringstream in(text);
+/// One CSV line for `fields`, as the tables write it (csvField), so that the lines of a merge
+/// are byte for byte those of the shards.
+std::string csvLine(const std::vector<std::string>& fields) {
     std::string line;
-    if (!std::getline(in, line)) return;
-    line += '\n';
-    if (table.header.empty()) table.header = line;
-    if (line != table.header)
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i) line += ',';
+        line += csvField(fields[i]);
+    }
+    return line + '\n';
+}
+
+/// Parsed as CSV, not line by line: a quoted path may hold a line break.
+void addTable(const std::string& text, const fs::path& file, Table& table) {
+    const auto rows = parseCsv(text);
+    if (rows.empty()) return;
+    const std::string header = csvLine(rows[0]);
+    if (table.header.empty()) table.header = header;
+    if (header != table.header)
         throw UsageError(file.string() + " has other columns than the first shard");
-    while (std::getline(in, line)) {
-        if (line.empty()) continue;
-        const auto fields = parseCsv(line);
-        if (fields.empty() || fields[0].empty()) continue;
-        table.lines[fields[0][0]] = line + '\n';
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+        if (rows[r].empty() || rows[r][0].empty()) continue;
+        table.lines[rows[r][0]] = csvLine(rows[r]);
     }
 }
 
@@ -53,21 +66,59 @@ std::string joined(const Table& table) {
     return text;
 }
 
-/// Copies every file under `from` to the same place under `to`, each atomically.
-void copyTree(const fs::path& from, const fs::path& to) {
+/// Copies every file under `from` to the same place under `to`, each atomically; the
+/// temporaries a killed writer left are not copied, and with `rows_only` only the rows-*
+/// folders are (not the shard's lock or its record).
+void copyTree(const fs::path& from, const fs::path& to, bool rows_only = false) {
     std::error_code ec;
     if (!fs::is_directory(from, ec)) return;
     for (const auto& entry : fs::recursive_directory_iterator(from)) {
-        if (!entry.is_regular_file()) continue;
-        const fs::path target = to / fs::relative(entry.path(), from);
+        if (!entry.is_regular_file() || isAtomicTemporary(entry.path().filename().string()))
+            continue;
+        const fs::path relative = fs::relative(entry.path(), from);
+        if (rows_only && (relative.begin()->string().rfind("rows-", 0) != 0 ||
+                          std::distance(relative.begin(), relative.end()) < 2))
+            continue;
+        const fs::path target = to / relative;
         fs::create_directories(target.parent_path());
         writeFileAtomically(target, readFile(entry.path()));
     }
 }
 
+/// The shards' record of their exports (all the same, or a UsageError), or empty fields when
+/// they have none (an earlier version's shards).
+ExportSettings shardsExports(const Options& options) {
+    const ExportSettings first = recordedExportSettings(options.inputs.front());
+    for (const auto& input : options.inputs)
+        if (recordedExportSettings(input) != first)
+            throw UsageError(input + " exported other files than " + options.inputs.front() +
+                             " (.featurescope/exports.txt differs): merge shards of one run");
+    return first;
+}
+
+/// Shared locks on the shards, so that none is read while a run still writes it.
+std::vector<std::unique_ptr<FolderLock>> lockShards(const Options& options) {
+    std::vector<std::unique_ptr<FolderLock>> locks;
+    for (const auto& input : options.inputs) {
+        std::error_code ec;
+        if (fs::equivalent(input, options.output, ec)) continue; // locked for writing already
+        locks.push_back(std::make_unique<FolderLock>(input, FolderLock::Mode::shared));
+    }
+    return locks;
+}
+
 } // namespace
 
 int runMerge(const Options& options) {
+    std::optional<FolderLock> lock;
+    std::vector<std::unique_ptr<FolderLock>> shard_locks;
+    try {
+        lock.emplace(options.output);
+        shard_locks = lockShards(options);
+    } catch (const FolderBusy& busy) {
+        std::fprintf(stderr, "featurescope-extract: %s\n", busy.what());
+        return 2;
+    }
     std::string sidecar;
     Table summary, skipped, warnings;
     for (const auto& input : options.inputs) {
@@ -83,10 +134,14 @@ int runMerge(const Options& options) {
         if (std::error_code ec; fs::is_regular_file(shard / "warnings.csv", ec))
             addTable(readFile(shard / "warnings.csv"), shard / "warnings.csv", warnings);
     }
-    fs::create_directories(options.output);
+    const ExportSettings exports = shardsExports(options);
+    removeTemporaries(options.output);
+    if (!exports.settings.empty()) keepExportsConsistent(options.output, exports, {});
     for (const auto& input : options.inputs) {
+        std::error_code ec;
+        if (fs::equivalent(input, options.output, ec)) continue;
         copyTree(fs::path(input) / "tracks", options.output / "tracks");
-        copyTree(fs::path(input) / ".featurescope", options.output / ".featurescope");
+        copyTree(fs::path(input) / ".featurescope", options.output / ".featurescope", true);
     }
     // A track skipped in one shard but written in another (a retried run) counts as written.
     for (const auto& [path, line] : summary.lines)

@@ -12,7 +12,16 @@
 
 namespace featurescope::extract {
 
-/// A command line that cannot be run; main() prints it with the usage and exits with 2.
+/// The exit statuses of featurescope-extract.
+enum Exit : int {
+    kAllWritten = 0,
+    kSomeSkipped = 1, ///< each skipped track is reported with its reason and in skipped.csv
+    kUsage = 2,       ///< a command line that cannot run, found before any track is read
+    kRuntime = 3,     ///< the run could not finish: an unusable output folder, a full disk ...
+};
+
+/// A command line that cannot be run; main() prints it with a pointer to --help and exits with
+/// kUsage.
 class UsageError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -33,12 +42,18 @@ struct Options {
     bool force = false; ///< recompute tracks already done
     /// --scaler FILE: z-score with this scaler.csv instead of fitting one to this data set.
     std::optional<std::filesystem::path> scaler;
+    /// Remarks on options that change no output, printed before the run.
+    std::vector<std::string> notes;
 };
 
-/// Parses argv (without argv[0]). Throws UsageError stating what is wrong.
+/// Parses argv (without argv[0]) and validates the settings once. Throws UsageError stating what
+/// is wrong; with --help or --version it returns at once, with `help` or `version` set.
 Options parseOptions(const std::vector<std::string>& args);
 
-/// The --help text.
-std::string usage();
+/// The --help text (of `merge` when `merge`), made from the same declarations as the parser.
+std::string usage(bool merge = false);
+
+/// The --version line.
+std::string versionLine();
 
 } // namespace featurescope::extract

@@ -1,5 +1,6 @@
 #include "app/extract/tables.h"
 
+#include "core/analysis.h"
 #include "core/atomic_file.h"
 #include "core/csv.h"
 #include "core/standardize.h"
@@ -10,11 +11,17 @@
 namespace featurescope::extract {
 
 namespace {
-
-/// summary.csv's fixed columns before the numbers that are scaled.
-constexpr std::size_t kFirstFeature = 5; // path,label,duration_s,crop_start_s,crop_duration_s
-
+constexpr std::size_t kFirstFeature = kUnscaledColumns;
 } // namespace
+
+std::vector<std::string> summaryColumnsFor(const AnalysisSettings& settings) {
+    Audio silence;
+    silence.sr = settings.sr;
+    silence.samples = Eigen::ArrayXXf::Zero(1, static_cast<Eigen::Index>(settings.sr));
+    AnalysisSettings s = settings;
+    s.threads = 1;
+    return summaryColumns(summarize(*runAnalysis(silence, s)));
+}
 
 void writeSummaryTables(const std::filesystem::path& outdir, const std::string& summary,
                         const std::optional<std::filesystem::path>& scaler_path) {
@@ -33,8 +40,9 @@ void writeSummaryTables(const std::filesystem::path& outdir, const std::string& 
     if (table.rows() == 0 && !scaler_path) return;
     const Scaler scaler = scaler_path ? readScaler(*scaler_path) : fitScaler(table, columns);
     if (scaler.columns != columns)
-        throw std::runtime_error("the scaler's columns differ from summary.csv's");
-    if (!scaler_path) writeFileAtomically(outdir / "scaler.csv", scalerCsv(scaler));
+        throw std::runtime_error(scaler_path->string() + ": its columns differ from summary.csv's");
+    // Given or fitted, the scaler beside summary_z.csv is the one that made it.
+    writeFileAtomically(outdir / "scaler.csv", scalerCsv(scaler));
     const Eigen::ArrayXXd z = standardize(table, scaler);
     std::string text;
     for (std::size_t i = 0; i < rows[0].size(); ++i)

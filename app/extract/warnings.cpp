@@ -23,7 +23,8 @@ fs::path besideRow(const fs::path& row_file) {
 
 } // namespace
 
-void keepWarnings(const std::string& track, const fs::path& row_file, std::FILE* log) {
+void keepWarnings(const std::string& track, const std::string& name, const fs::path& row_file,
+                  std::FILE* log) {
     const std::vector<std::string> warnings = loadWarnings(track);
     const fs::path kept = besideRow(row_file);
     if (warnings.empty()) {
@@ -36,11 +37,11 @@ void keepWarnings(const std::string& track, const fs::path& row_file, std::FILE*
         joined += (joined.empty() ? "" : "; ") + warning;
         // On a terminal the progress bar holds the line: clear it first, as skips do.
         std::fprintf(log, "%swarning %s: %s\n", ::isatty(::fileno(log)) ? "\r\033[K" : "",
-                     track.c_str(), warning.c_str());
+                     name.c_str(), warning.c_str());
     }
     std::fflush(log);
     // Checked on reuse like the row: a line with its end, or nothing.
-    writeFileAtomically(kept, csvField(track) + "," + csvField(joined) + "\n",
+    writeFileAtomically(kept, csvField(name) + "," + csvField(joined) + "\n",
                         Flush::beforeCrashOnly);
 }
 

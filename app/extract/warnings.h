@@ -10,10 +10,11 @@
 namespace featurescope::extract {
 
 /// After `track` was analysed, before its row is written to `row_file`: keeps the warnings of
-/// its load (core/audio.h: loadWarnings) beside the row, as its warnings.csv line, or removes
-/// an old one when there are none; logs them to `log` as "warning TRACK: ...".
-void keepWarnings(const std::string& track, const std::filesystem::path& row_file,
-                  std::FILE* log = stderr);
+/// its load (core/audio.h: loadWarnings) beside the row, as its warnings.csv line naming it
+/// `name` (the path as the tables write it), or removes an old one when there are none; logs
+/// them to `log` as "warning NAME: ...".
+void keepWarnings(const std::string& track, const std::string& name,
+                  const std::filesystem::path& row_file, std::FILE* log = stderr);
 
 /// The warnings.csv line of a track whose row is `row_file` ("path,warning\n"; several warnings
 /// joined by "; "), or "" when it had none.

@@ -54,6 +54,15 @@ SettingsPanel::SettingsPanel(QWidget* parent)
     form->addRow(QStringLiteral("kernel_size (hpss)"), kernel_);
     form->addRow(QStringLiteral("margin (hpss)"), margin_);
     form->addRow(QStringLiteral("top_db"), topDb_);
+    // Not settings of their own: librosa's defaults fitted below sr / 2 (see
+    // AnalysisSettings::chromaCqtParams), shown so the numbers match the recorded calls.
+    chromaOctaves_ = new QLabel(this);
+    chromaOctaves_->setObjectName(QStringLiteral("chromaCqtOctaves"));
+    contrastBands_ = new QLabel(this);
+    contrastBands_->setObjectName(QStringLiteral("spectralContrastBands"));
+    form->addRow(QStringLiteral("n_octaves (chroma_cqt)"), chromaOctaves_);
+    form->addRow(QStringLiteral("n_bands (spectral_contrast)"), contrastBands_);
+    connect(sr_, &QDoubleSpinBox::valueChanged, this, [this] { showFittedParameters(); });
     auto* apply = new QPushButton(tr("Apply"), this);
     apply->setObjectName(QStringLiteral("applySettings"));
     connect(apply, &QPushButton::clicked, this, [this] { emit settingsApplied(settings()); });
@@ -104,6 +113,20 @@ void SettingsPanel::setSettings(const AnalysisSettings& s) {
     kernel_->setValue(s.kernel_size);
     margin_->setValue(s.margin);
     topDb_->setValue(s.top_db.value_or(80.0));
+    showFittedParameters();
+}
+
+void SettingsPanel::showFittedParameters() {
+    const AnalysisSettings s = settings();
+    const auto show = [&](QLabel* label, int value, int librosa_default) {
+        label->setText(value == librosa_default
+                           ? QString::number(value)
+                           : tr("%1 (fitted: librosa's default %2 reaches past sr / 2)")
+                                 .arg(value)
+                                 .arg(librosa_default));
+    };
+    show(chromaOctaves_, s.chromaCqtParams().n_octaves, ChromaCqtParams{}.n_octaves);
+    show(contrastBands_, s.spectralContrastParams().n_bands, SpectralContrastParams{}.n_bands);
 }
 
 AnalysisSettings SettingsPanel::settings() const {

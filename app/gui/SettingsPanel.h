@@ -9,6 +9,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QLabel;
 class QDoubleSpinBox;
 class QSpinBox;
 
@@ -30,6 +31,7 @@ public:
     void setLanguage(const QString& code);
 
     // The fields, for tests and keyboard users.
+    QDoubleSpinBox* srField() const { return sr_; }
     QSpinBox* nFftField() const { return nFft_; }
     QSpinBox* hopLengthField() const { return hop_; }
     QSpinBox* nMelsField() const { return nMels_; }
@@ -43,6 +45,9 @@ signals:
     void languageChosen(const QString& code);
 
 private:
+    /// The fitted chroma_cqt octaves and spectral_contrast bands for the fields' sr.
+    void showFittedParameters();
+
     AnalysisSettings base_;
     QDoubleSpinBox* sr_ = nullptr;
     QSpinBox* nFft_ = nullptr;
@@ -55,6 +60,8 @@ private:
     QSpinBox* kernel_ = nullptr;
     QDoubleSpinBox* margin_ = nullptr;
     QDoubleSpinBox* topDb_ = nullptr;
+    QLabel* chromaOctaves_ = nullptr;
+    QLabel* contrastBands_ = nullptr;
     QComboBox* colorMap_ = nullptr;
     QComboBox* scale_ = nullptr;
     QComboBox* language_ = nullptr;

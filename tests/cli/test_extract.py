@@ -41,11 +41,10 @@ class Extract(unittest.TestCase):
         shutil.copy(os.path.join(REF, "chords.wav"), os.path.join(g, "jazz", "chords.wav"))
         shutil.copy(os.path.join(REF, "chords.flac"), os.path.join(g, "jazz", "chords.flac"))
         shutil.copy(os.path.join(REF, "stereo44k.wav"), os.path.join(g, "jazz", "stereo 44k.wav"))
-        cls.good = 5
-        if shutil.which("lame"):  # a fresh mp3, made here
-            subprocess.run(["lame", "--quiet", "-b", "128", os.path.join(REF, "chords.wav"),
-                            os.path.join(g, "jazz", "chords_lame.mp3")], check=True)
-            cls.good += 1
+        # A fresh mp3, made here (lame is a dependency: its absence fails the test).
+        subprocess.run(["lame", "--quiet", "-b", "128", os.path.join(REF, "chords.wav"),
+                        os.path.join(g, "jazz", "chords_lame.mp3")], check=True)
+        cls.good = 6
         bad = os.path.join(g, "bad")
         with open(os.path.join(REF, "drums.mp3"), "rb") as f:
             data = f.read()
@@ -84,8 +83,9 @@ class Extract(unittest.TestCase):
 
     def test_summary_as_a_student_reads_it(self):
         df = pd.read_csv(os.path.join(self.out, "summary.csv"))
-        self.assertEqual(list(df.columns[:6]), ["path", "label", "duration_s", "crop_start_s",
-                                                "crop_duration_s", "tempo_bpm"])
+        self.assertEqual(list(df.columns[:7]), ["path", "label", "duration_s", "crop_start_s",
+                                                "crop_start_sample", "crop_duration_s",
+                                                "tempo_bpm"])
         self.assertEqual(len(df), self.good)
         self.assertEqual(list(df.path), sorted(df.path))
         labels = dict(zip(df.path, df.label))
@@ -226,21 +226,47 @@ class Extract(unittest.TestCase):
         self.assertAlmostEqual(df[df.label == "rock"].crop_start_s.iloc[0], 2.5, places=3)
 
     def test_keras_melgram_preset(self):
+        # Keras' compute_melgram exactly: 12 kHz, the centre 29.12 s with zeros appended,
+        # power_to_db(mel**2, ref=1.0); the reference is Keras' own output.
         out = os.path.join(self.tmp, "keras")
         code, log = run(os.path.join(REF, "drums.wav"), "-o", out, "--preset", "keras-melgram",
-                        "--crop", "none", "--npy", "mel_db", "--features", "mel")
+                        "--npy", "mel_db", "--features", "mel")
         self.assertEqual(code, 0, log)
         found = [os.path.join(d, f) for d, _, fs in os.walk(out) for f in fs if f.endswith("mel_db.npy")]
         ours = np.load(found[0])
         ref = np.load(os.path.join(REF, "drums.keras_mel_db.npy"))
-        self.assertEqual(ours.shape, ref.shape)
+        self.assertEqual(ours.shape, ref.shape)  # 96 x 1366
         self.assertLess(np.abs(ours - ref).max(), 0.01)
-        # The whole preset, every feature it allows, centre crop.
+        with open(found[0][:-len(".mel_db.npy")] + ".json") as f:
+            call = json.load(f)["outputs"][os.path.basename(found[0])]["librosa"]
+        self.assertIn(")**2, ref=1.0", call)
+        # The whole preset, every feature it allows.
         code, log = run(os.path.join(REF, "drums.wav"), "-o", out + "2", "--preset",
                         "keras-melgram", "--npy", "mel_db")
         self.assertEqual(code, 0, log)
         found = [os.path.join(d, f) for d, _, fs in os.walk(out + "2") for f in fs if f.endswith("mel_db.npy")]
-        self.assertEqual(np.load(found[0]).shape, (96, 1366))  # the centre 29.12 s, zero-padded
+        self.assertLess(np.abs(np.load(found[0]) - ref).max(), 0.01)
+
+    def test_low_sample_rates_fit_chroma_cqt_and_contrast(self):
+        # The seed's recipes at 8 and 16 kHz: chroma_cqt's 7 octaves from C1 and
+        # spectral_contrast's 6 bands from 200 Hz would pass Nyquist at 8 kHz, and librosa
+        # refuses that; features the user did not configure must not sink every track.
+        for sr, n_fft, octaves, bands in ((8000, 1024, 6, 5), (8000, 512, 6, 5),
+                                          (16000, 512, 7, 6), (22050, 2048, 7, 6)):
+            out = os.path.join(self.tmp, "sr%d_%d" % (sr, n_fft))
+            code, log = run(os.path.join(REF, "drums.wav"), os.path.join(REF, "chords.wav"), "-o",
+                            out, "--sr", str(sr), "--n-fft", str(n_fft),
+                            "--hop-length", str(n_fft // 4))
+            self.assertEqual(code, 0, log)
+            df = pd.read_csv(os.path.join(out, "summary.csv"))
+            self.assertEqual(len(df), 2)
+            self.assertIn("chroma_cqt_A_mean", df.columns)
+            self.assertIn("spectral_contrast_%d_mean" % bands, df.columns)
+            self.assertNotIn("spectral_contrast_%d_mean" % (bands + 1), df.columns)
+            with open(os.path.join(out, "summary.json")) as f:
+                calls = json.load(f)["librosa"]
+            self.assertIn("n_octaves=%d," % octaves, calls["chroma_cqt"])
+            self.assertIn("n_bands=%d)" % bands, calls["spectral_contrast"])
 
     def test_usage_errors_exit_two(self):
         for args in ([], ["genres"], ["genres", "-o", "x", "--n-fft", "0"],

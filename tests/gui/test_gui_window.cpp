@@ -18,7 +18,9 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFileInfo>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
@@ -63,6 +65,7 @@ private slots:
     void hSnapsTheCropToCoresHighlight();
     void exportWritesTheCropThroughCoresWriters();
     void oneSettingRerunsOnlyAffectedStages();
+    void settingsShowTheOctavesAndBandsFittedToSr();
     void aBadFileIsNamedAndThePreviousAnalysisStays();
     void settingsAndRecentFilesPersist();
     void aNewTrackCancelsTheStaleRun();
@@ -271,6 +274,21 @@ void TestGuiWindow::oneSettingRerunsOnlyAffectedStages() {
     }
     for (const char* affected : {"mel", "mel_db"})
         QVERIFY2(after->stageRunId(affected) != before->stageRunId(affected), affected);
+}
+
+void TestGuiWindow::settingsShowTheOctavesAndBandsFittedToSr() {
+    SettingsPanel panel;
+    auto* octaves = panel.findChild<QLabel*>(QStringLiteral("chromaCqtOctaves"));
+    auto* bands = panel.findChild<QLabel*>(QStringLiteral("spectralContrastBands"));
+    QVERIFY(octaves && bands);
+    QCOMPARE(octaves->text(), QStringLiteral("7"));
+    QCOMPARE(bands->text(), QStringLiteral("6"));
+    panel.srField()->setValue(8000.0);
+    QVERIFY2(octaves->text().startsWith(QStringLiteral("6 (")), qPrintable(octaves->text()));
+    QVERIFY2(bands->text().startsWith(QStringLiteral("5 (")), qPrintable(bands->text()));
+    const AnalysisSettings s = panel.settings();
+    QCOMPARE(s.chromaCqtParams().n_octaves, 6);
+    QCOMPARE(s.spectralContrastParams().n_bands, 5);
 }
 
 void TestGuiWindow::aBadFileIsNamedAndThePreviousAnalysisStays() {

@@ -89,9 +89,39 @@ Verdict compare(const Comparison& comparison, const Eigen::ArrayXXf& ours,
         v.value = NAN;
         return v;
     }
+    if (!comparison.frames.empty() && comparison.frames.size() != size_t(ours.cols())) {
+        v.detail = "frame mask of " + std::to_string(comparison.frames.size()) + " for " +
+                   std::to_string(ours.cols()) + " frames";
+        v.value = NAN;
+        return v;
+    }
     switch (comparison.metric) {
     case Metric::MaxAbs:
-        v.value = (ours.cast<double>() - reference.cast<double>()).abs().maxCoeff();
+        if (comparison.frames.empty()) {
+            v.value = (ours.cast<double>() - reference.cast<double>()).abs().maxCoeff();
+            break;
+        }
+        v.metric = "max_abs_loud";
+        v.value = 0.0;
+        {
+            Eigen::Index compared = 0, worst = -1, over = 0;
+            for (Eigen::Index t = 0; t < ours.cols(); ++t) {
+                if (!comparison.frames[size_t(t)]) continue;
+                ++compared;
+                const double error =
+                    (ours.col(t).cast<double>() - reference.col(t).cast<double>()).abs().maxCoeff();
+                over += error > bound;
+                if (error > v.value || worst < 0) {
+                    v.value = error;
+                    worst = t;
+                }
+            }
+            v.detail = std::to_string(compared) + " of " + std::to_string(ours.cols()) +
+                       " frames peak at >= 1e-6 of the input's peak";
+            if (over > 0)
+                v.detail += "; " + std::to_string(over) + " over the bound, the worst frame " +
+                            std::to_string(worst);
+        }
         break;
     case Metric::Relative:
         v.value = relativeError(ours, reference);

@@ -2,6 +2,7 @@
 // STFT magnitude at 22050 Hz) and `keras_mel_db` (its own load at 12 kHz).
 #include "registry.h"
 
+#include "core/analysis.h"
 #include "core/audio.h"
 #include "core/decibel.h"
 #include "core/delta.h"
@@ -39,21 +40,14 @@ Eigen::ArrayXXf melHtk(Input& input) {
 
 // power_to_db(melspectrogram(y=load(path, sr=12000), sr=12000, n_fft=512, hop_length=256,
 // n_mels=96), ref=1.0): the Keras compute_melgram input.
+// Keras' audio_conv_utils.compute_melgram, through the keras-melgram preset exactly as
+// `featurescope-extract --preset keras-melgram --npy mel_db` runs it: load at 12 kHz, the centre
+// int(29.12 * sr) samples (zeros appended to a shorter track), power_to_db(mel**2, ref=1.0).
 Eigen::ArrayXXf kerasMelDb(Input& input) {
-    constexpr double sr = 12000.0;
-    const Eigen::ArrayXf& y = input.memo<Eigen::ArrayXf>("y12k", [&] {
-        featurescope::LoadOptions options;
-        options.sr = sr;
-        return featurescope::load(input.path(), options).mono();
-    });
-    featurescope::StftParams stft;
-    stft.n_fft = 512;
-    stft.hop_length = 256;
-    featurescope::MelParams mel;
-    mel.n_mels = 96;
-    Eigen::ArrayXXf S = featurescope::melSpectrogram(y, sr, stft, mel);
-    featurescope::powerToDbInPlace(S);
-    return S;
+    featurescope::AnalysisSettings keras = featurescope::AnalysisSettings::kerasMelgramPreset();
+    keras.features = featurescope::FeatureSelection::none();
+    keras.features.mel = true;
+    return featurescope::runAnalysis(input.path(), keras)->melDb();
 }
 
 } // namespace

@@ -16,6 +16,15 @@ double Input::nativeSr() {
     });
 }
 
+std::vector<bool> loudEnoughFrames(const Eigen::ArrayXXf& input) {
+    std::vector<bool> frames(size_t(input.cols()), false);
+    if (input.size() == 0) return frames;
+    const double threshold = 1e-6 * double(input.maxCoeff());
+    for (Eigen::Index t = 0; t < input.cols(); ++t)
+        frames[size_t(t)] = double(input.col(t).maxCoeff()) >= threshold;
+    return frames;
+}
+
 namespace {
 /// Every output kind of the reference README, known before it is computed: these print
 /// "not yet" until a family registers a computation for them.

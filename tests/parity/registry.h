@@ -56,7 +56,18 @@ enum class Metric {
 struct Comparison {
     Metric metric;
     double bound;
+    /// The frames (columns) compared; empty compares every frame. The chroma family compares
+    /// only the frames whose un-normalised input peaks at >= 1e-6 of its whole matrix's peak
+    /// (see loudEnoughFrames).
+    std::vector<bool> frames = {};
 };
+
+/// The reference README's chroma mask: true for each column of `input` (the CQT magnitude or the
+/// power spectrogram a chroma is folded from, before the per-frame normalisation) whose peak is
+/// >= 1e-6 of the whole matrix's peak. Below that a frame is float rounding residue next to
+/// digital silence, which the normalisation makes full-scale (librosa's own float32 and float64
+/// runs differ by 0.85 there).
+std::vector<bool> loudEnoughFrames(const Eigen::ArrayXXf& input);
 
 /// An output kind, known by the suffix after the input prefix ("chords.stft_mag" -> "stft_mag").
 struct OutputKind {

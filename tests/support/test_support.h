@@ -141,4 +141,13 @@ inline void addReferenceInputRows() {
     QTest::newRow("drums") << "drums";
 }
 
+/// addReferenceInputRows, plus the inputs that end in digital silence (drums_pad, mix_pad: a
+/// short clip zero-padded, as a centre crop pads it), which carry the small outputs only
+/// (onset strength, tempogram, tempo, beats, chroma, tonnetz, the spectral family).
+inline void addReferenceInputRowsWithSilence() {
+    addReferenceInputRows();
+    QTest::newRow("drums_pad") << "drums_pad";
+    QTest::newRow("mix_pad") << "mix_pad";
+}
+
 } // namespace testsupport
