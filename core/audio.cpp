@@ -2,14 +2,18 @@
 
 #include "core/cancellation.h"
 #include "core/parallel.h"
+#include "core/resample.h"
 #include "core/sound_file.h"
 
 #include <sndfile.h>
-#include <soxr.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -25,11 +29,74 @@ namespace {
 
 constexpr sf_count_t kBlockFrames = 1 << 16;
 
-Eigen::Index resampledLength(Eigen::Index n, double orig_sr, double target_sr) {
-    // librosa computes ceil(n * ratio) with ratio rounded first: 220500 * (12000 / 44100) is
-    // 60000.00000000001 in doubles, so its length is 60001, and so is ours.
-    const double ratio = target_sr / orig_sr;
-    return static_cast<Eigen::Index>(std::ceil(static_cast<double>(n) * ratio));
+/// Seconds with three decimals, whatever the locale: "2.972".
+std::string seconds(double value) {
+    char text[48];
+    const auto end = std::to_chars(text, text + sizeof text, value, std::chars_format::fixed, 3);
+    return std::string(text, end.ptr);
+}
+
+/// A decoder error part way through the stream: libsndfile's reason.
+struct DecoderError {
+    std::string reason;
+};
+
+std::mutex& warningsMutex() {
+    static std::mutex mutex;
+    return mutex;
+}
+
+/// Per path, the warnings of its last load; only paths that had some, so a batch of clean
+/// tracks leaves it empty.
+std::map<std::string, std::vector<std::string>>& warningsByPath() {
+    static std::map<std::string, std::vector<std::string>> warnings;
+    return warnings;
+}
+
+void recordWarnings(const std::filesystem::path& path, const std::vector<std::string>& warnings) {
+    const std::lock_guard lock(warningsMutex());
+    if (warnings.empty())
+        warningsByPath().erase(path.string());
+    else
+        warningsByPath()[path.string()] = warnings;
+}
+
+std::uintmax_t fileSize(const std::filesystem::path& path) {
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    return ec ? 0 : size;
+}
+
+bool declared(const SF_INFO& info) {
+    return info.frames > 0 && info.frames < SF_COUNT_MAX;
+}
+
+std::string framesAndSeconds(sf_count_t frames, double sr) {
+    return std::to_string(frames) + " frames (" + seconds(double(frames) / sr) + " s)";
+}
+
+/// The warning for a file that holds fewer frames than its header says, `header_frames` (a
+/// WAV's or AIFF's own count, which libsndfile cuts to the file's length), else info.frames;
+/// or that declares no length. The stream ended early, at `read_to`, when `ended_early`.
+std::optional<std::string> shortfall(const SF_INFO& info, std::optional<sf_count_t> header_frames,
+                                     sf_count_t read_to, bool ended_early) {
+    const double sr = info.samplerate;
+    if (info.frames == SF_COUNT_MAX) {
+        if (!ended_early) return std::nullopt; // a duration read: the end is not known
+        const bool ogg = (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_OGG;
+        return std::string("the header declares no length") +
+               (ogg ? " (an Ogg stream without its last page: cut short?)" : "") +
+               "; the file holds " + framesAndSeconds(read_to, sr);
+    }
+    if (!declared(info)) return std::nullopt;
+    const sf_count_t says = header_frames.value_or(info.frames);
+    const sf_count_t holds = ended_early ? read_to : info.frames;
+    // mpg123 estimates the length of an mp3 without a Xing header from its size and first
+    // frame: off by a fraction of a frame (306 frames in a 6-s file). Other formats count.
+    const bool mpeg = (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_MPEG;
+    if (holds + (mpeg ? 2 * 1152 : 0) >= says) return std::nullopt;
+    return "the header says " + framesAndSeconds(says, sr) + ", the file holds " +
+           framesAndSeconds(holds, sr);
 }
 
 void checkReadable(const std::filesystem::path& path) {
@@ -42,119 +109,6 @@ void checkReadable(const std::filesystem::path& path) {
     if (std::filesystem::file_size(path, ec) == 0 && !ec)
         throw AudioError(path, "the file is empty (0 bytes)");
 }
-
-struct SoxrDeleter {
-    void operator()(soxr* s) const { soxr_delete(s); }
-};
-using SoxrPtr = std::unique_ptr<soxr, SoxrDeleter>;
-
-SoxrPtr makeResampler(double orig_sr, double target_sr, unsigned channels) {
-    soxr_error_t error = nullptr;
-    const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-    // librosa's 'soxr_hq' is python-soxr's 'HQ': the SOXR_HQ recipe with no extra flags.
-    const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
-    const soxr_runtime_spec_t runtime = soxr_runtime_spec(1);
-    SoxrPtr s(soxr_create(orig_sr, target_sr, channels, &error, &io, &quality, &runtime));
-    if (error) throw std::runtime_error(std::string("soxr: ") + error);
-    return s;
-}
-
-/// Appends interleaved frames to a channels x n array that grows by doubling, so a long file is
-/// never copied more than a constant number of times.
-class FrameSink {
-public:
-    FrameSink(Eigen::Index channels, Eigen::Index expected)
-        : data_(channels, expected) {}
-
-    void append(const float* interleaved, Eigen::Index frames) {
-        if (used_ + frames > data_.cols())
-            data_.conservativeResize(Eigen::NoChange, std::max(2 * data_.cols(), used_ + frames));
-        std::copy_n(interleaved, frames * data_.rows(), data_.data() + used_ * data_.rows());
-        used_ += frames;
-    }
-
-    /// Truncates or zero-pads to exactly `frames` columns (librosa's fix_length).
-    Eigen::ArrayXXf take(Eigen::Index frames) {
-        const Eigen::Index old = std::min(used_, data_.cols());
-        if (frames != data_.cols()) data_.conservativeResize(Eigen::NoChange, frames);
-        if (frames > old) data_.rightCols(frames - old).setZero();
-        return std::move(data_);
-    }
-
-    Eigen::Index used() const { return used_; }
-
-private:
-    Eigen::ArrayXXf data_;
-    Eigen::Index used_ = 0;
-};
-
-/// Resamples interleaved frames as they arrive (or passes them through at the same rate) into a
-/// FrameSink. Feeding soxr a block at a time keeps its internal buffers small: handing it a whole
-/// track at once is several times slower, with the same output.
-class ResamplingSink {
-public:
-    ResamplingSink(double orig_sr, double target_sr, Eigen::Index channels, Eigen::Index expected)
-        : orig_sr_(orig_sr)
-        , target_sr_(target_sr)
-        , channels_(channels)
-        , sink_(channels, orig_sr == target_sr
-                              ? expected
-                              : resampledLength(expected, orig_sr, target_sr) + 64) {
-        if (orig_sr != target_sr)
-            resampler_ = makeResampler(orig_sr, target_sr, unsigned(channels));
-    }
-
-    void append(const float* frames, Eigen::Index n) {
-        while (n > 0) {
-            throwIfCancelled();
-            const Eigen::Index block = std::min<Eigen::Index>(n, kBlockFrames);
-            process(frames, size_t(block));
-            frames += block * channels_;
-            n -= block;
-            input_frames_ += block;
-        }
-    }
-
-    /// Flushes the resampler and returns exactly ceil(input * target / orig) frames.
-    Eigen::ArrayXXf finish() {
-        if (!resampler_) return sink_.take(input_frames_);
-        process(nullptr, 0);
-        return sink_.take(resampledLength(input_frames_, orig_sr_, target_sr_));
-    }
-
-    Eigen::Index inputFrames() const { return input_frames_; }
-
-private:
-    void process(const float* frames, size_t n) {
-        if (!resampler_) {
-            sink_.append(frames, Eigen::Index(n));
-            return;
-        }
-        const size_t room =
-            size_t(std::ceil(double(std::max<size_t>(n, kBlockFrames)) * target_sr_ / orig_sr_)) +
-            1024;
-        buffer_.resize(room * size_t(channels_));
-        for (;;) {
-            size_t consumed = 0, produced = 0;
-            soxr_process(resampler_.get(), frames, n, &consumed, buffer_.data(), room, &produced);
-            sink_.append(buffer_.data(), Eigen::Index(produced));
-            if (!frames) { // flushing: until soxr has nothing left
-                if (produced == 0) return;
-                continue;
-            }
-            frames += consumed * size_t(channels_);
-            n -= consumed;
-            if (n == 0) return;
-        }
-    }
-
-    double orig_sr_, target_sr_;
-    Eigen::Index channels_;
-    FrameSink sink_;
-    SoxrPtr resampler_;
-    std::vector<float> buffer_;
-    Eigen::Index input_frames_ = 0;
-};
 
 /// mono[i] = the mean of frame i's channels, summed in channel order and then divided, as
 /// librosa's to_mono (np.mean over the channel axis) rounds it. Channel by channel over the
@@ -178,7 +132,9 @@ void downmix(const float* interleaved, sf_count_t frames, int channels, float* m
 
 /// Reads up to `count` frames from `file`'s current position, a block at a time, downmixed to
 /// mono when `mono`, and hands each block to `consume(frames, n)`. Returns the frames read:
-/// fewer than `count` when the stream ends or fails first.
+/// fewer than `count` when the stream ends first. Throws DecoderError when the decoder fails on
+/// the way; libsndfile clears that error on the next read (which then ends the stream quietly),
+/// so it is looked at after every block.
 template <typename Consume>
 sf_count_t readFrames(SNDFILE* file, sf_count_t count, int channels, bool mono,
                       const Consume& consume) {
@@ -189,6 +145,7 @@ sf_count_t readFrames(SNDFILE* file, sf_count_t count, int channels, bool mono,
         throwIfCancelled();
         const sf_count_t want = std::min<sf_count_t>(kBlockFrames, count - done);
         const sf_count_t got = sf_readf_float(file, block.data(), want);
+        if (sf_error(file) != SF_ERR_NO_ERROR) throw DecoderError{sf_strerror(file)};
         if (got <= 0) break;
         if (mono && channels > 1) {
             downmix(block.data(), got, channels, mixed.data());
@@ -230,6 +187,7 @@ struct DecodedPart {
     std::unique_ptr<SoundFile> file;
     std::vector<float> samples;
     sf_count_t frames = 0; // read, overlap included; fewer when the stream ended early
+    std::optional<DecoderError> failure; // the decoder failed after `frames`
 };
 
 void decodePart(const std::filesystem::path& path, const std::shared_ptr<const FileBytes>& bytes,
@@ -240,10 +198,14 @@ void decodePart(const std::filesystem::path& path, const std::shared_ptr<const F
     if (!file || sf_seek(file, part.start - kOverlap, SEEK_SET) < 0) return;
     const Eigen::Index width = mono ? 1 : channels;
     part.samples.reserve(size_t((kOverlap + part.count) * width));
-    part.frames =
+    try {
         readFrames(file, kOverlap + part.count, channels, mono, [&](const float* f, sf_count_t n) {
             part.samples.insert(part.samples.end(), f, f + n * width);
         });
+    } catch (const DecoderError& error) { // raised only if the single stream gets this far
+        part.failure = error;
+    }
+    part.frames = sf_count_t(part.samples.size()) / width;
 }
 
 /// The number of parts an mp3 of `frames` frames is decoded in: one per thread, each at least a
@@ -288,7 +250,7 @@ int readSplit(const std::filesystem::path& path, const std::shared_ptr<const Fil
     const size_t parts = bounds.size() - 1;
     std::vector<DecodedPart> rest(parts - 1);
     for (size_t k = 1; k < parts; ++k)
-        rest[k - 1] = DecodedPart{bounds[k], bounds[k + 1] - bounds[k], nullptr, {}, 0};
+        rest[k - 1] = DecodedPart{bounds[k], bounds[k + 1] - bounds[k], nullptr, {}, 0, {}};
 
     Tail tail(kOverlap, width);
     const auto keep = [&](const float* f, sf_count_t n) {
@@ -312,6 +274,7 @@ int readSplit(const std::filesystem::path& path, const std::shared_ptr<const Fil
         const float* own = part.samples.data();
         if (part.frames >= kOverlap && tail.matches(own)) {
             keep(own + kOverlap * width, part.frames - kOverlap);
+            if (part.failure) throw *part.failure;
             ended = part.frames < kOverlap + part.count;
             exact = part.file->get();
         } else {
@@ -333,10 +296,13 @@ Audio loadImpl(const std::filesystem::path& path, const LoadOptions& options,
     const std::shared_ptr<const FileBytes> bytes = FileBytes::read(path);
     const SoundFile file(path, bytes, info);
     if (!file.get())
-        throw AudioError(path, std::string("not a readable audio file (libsndfile: ") +
-                                   sf_strerror(nullptr) + ")");
-    if (info.channels < 1 || info.samplerate <= 0)
-        throw AudioError(path, "the file declares no channels or no sample rate");
+        throw AudioError(path, "not a readable audio file (libsndfile: " + file.error() + ")");
+    if (info.channels < 1) throw AudioError(path, "the file declares no channels");
+    if (info.samplerate < kMinNativeSr || info.samplerate > kMaxNativeSr)
+        throw AudioError(
+            path, "the header's sample rate, " + std::to_string(info.samplerate) +
+                      " Hz, is not an audio rate (accepted: " + std::to_string(kMinNativeSr) +
+                      " to " + std::to_string(kMaxNativeSr) + " Hz)");
 
     const double native_sr = info.samplerate;
     const sf_count_t start = static_cast<sf_count_t>(options.offset * native_sr);
@@ -352,7 +318,11 @@ Audio loadImpl(const std::filesystem::path& path, const LoadOptions& options,
     const int in_channels = info.channels;
     const Eigen::Index out_channels = options.mono ? 1 : in_channels;
     const double out_sr = options.sr ? *options.sr : native_sr;
-    const Eigen::Index expected_in = limit == SF_COUNT_MAX ? kBlockFrames : limit;
+    // The output is reserved for the frames the header declares, as long as the file's bytes
+    // could hold them: a 100-byte FLAC may declare 2^36 frames. Past that it grows as it fills.
+    const std::uintmax_t file_bytes = bytes ? std::uintmax_t(bytes->size()) : fileSize(path);
+    const sf_count_t plausible = std::max<sf_count_t>(kBlockFrames, sf_count_t(file_bytes) * 16);
+    const Eigen::Index expected_in = std::min(limit, plausible);
     ResamplingSink sink(native_sr, out_sr, out_channels, expected_in);
 
     const auto append = [&](const float* frames, sf_count_t n) { sink.append(frames, n); };
@@ -367,25 +337,42 @@ Audio loadImpl(const std::filesystem::path& path, const LoadOptions& options,
         starts = partStarts(limit, parts);
     }
     int reread = 0;
-    if (starts.empty())
-        readFrames(file.get(), limit, in_channels, options.mono, append);
-    else
-        reread = readSplit(path, bytes, file.get(), start, limit, starts, in_channels, options.mono,
-                           append);
-    if (rereads) *rereads = reread;
-    if (sink.inputFrames() == 0) {
-        if (sf_error(file.get()) != SF_ERR_NO_ERROR)
-            throw AudioError(path, std::string("decoding failed (libsndfile: ") +
-                                       sf_strerror(file.get()) + ")");
-        throw AudioError(path, "contains no audio samples");
+    try {
+        if (starts.empty())
+            readFrames(file.get(), limit, in_channels, options.mono, append);
+        else
+            reread = readSplit(path, bytes, file.get(), start, limit, starts, in_channels,
+                               options.mono, append);
+    } catch (const DecoderError& error) {
+        const sf_count_t at = start + sink.inputFrames();
+        throw AudioError(path, "decoder error after " + seconds(double(at) / native_sr) + " s" +
+                                   (declared(info)
+                                        ? " of " + seconds(double(info.frames) / native_sr) + " s"
+                                        : std::string()) +
+                                   " (libsndfile: " + error.reason + ")");
     }
-    return Audio{sink.finish(), out_sr};
+    if (rereads) *rereads = reread;
+    if (sink.inputFrames() == 0) throw AudioError(path, "contains no audio samples");
+    Audio audio{sink.finish(), out_sr, {}};
+    const auto header_frames = declaredPcmFrames(path, bytes.get(), info);
+    if (auto warning =
+            shortfall(info, header_frames, start + sink.inputFrames(), sink.inputFrames() < limit))
+        audio.warnings.push_back(std::move(*warning));
+    recordWarnings(path, audio.warnings);
+    return audio;
 }
 
 } // namespace
 
 Audio load(const std::filesystem::path& path, const LoadOptions& options) {
     return loadImpl(path, options, nullptr, nullptr);
+}
+
+std::vector<std::string> loadWarnings(const std::filesystem::path& path) {
+    const std::lock_guard lock(warningsMutex());
+    const auto& all = warningsByPath();
+    const auto found = all.find(path.string());
+    return found == all.end() ? std::vector<std::string>{} : found->second;
 }
 
 namespace detail {
@@ -396,19 +383,5 @@ Audio loadInParts(const std::filesystem::path& path, const LoadOptions& options,
 }
 
 } // namespace detail
-
-Eigen::ArrayXXf resample(const Eigen::ArrayXXf& y, double orig_sr, double target_sr) {
-    if (orig_sr <= 0 || target_sr <= 0)
-        throw std::invalid_argument("resample: orig_sr and target_sr must be > 0");
-    if (orig_sr == target_sr) return y;
-    // Column-major channels x n is exactly soxr's interleaved layout.
-    ResamplingSink sink(orig_sr, target_sr, y.rows(), y.cols());
-    sink.append(y.data(), y.cols());
-    return sink.finish();
-}
-
-Eigen::ArrayXf resample(const Eigen::ArrayXf& y, double orig_sr, double target_sr) {
-    return resample(Eigen::ArrayXXf(y.transpose()), orig_sr, target_sr).row(0).transpose();
-}
 
 } // namespace featurescope

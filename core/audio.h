@@ -1,6 +1,8 @@
 // Audio input: decode, downmix, resample — librosa.load semantics.
 #pragma once
 
+#include "core/resample.h" // resample(), which load() applies
+
 #include <Eigen/Core>
 
 #include <cstdint>
@@ -17,6 +19,10 @@ namespace featurescope {
 struct Audio {
     Eigen::ArrayXXf samples;
     double sr = 22050.0;
+    /// What the decoder read differently from what the file declares, the track still usable:
+    /// "the header says 132300 frames (6 s), the file holds 66140 (2.99955 s)". Empty for a
+    /// whole file.
+    std::vector<std::string> warnings;
 
     Eigen::Index channels() const { return samples.rows(); }
     Eigen::Index length() const { return samples.cols(); }
@@ -36,6 +42,12 @@ private:
     std::filesystem::path path_;
     std::string reason_;
 };
+
+/// The native sampling rates load() accepts, in Hz. A header outside them is damaged or is not
+/// audio (a two-byte edit turns 22050 Hz into 2 Hz), and resampling it to 22050 Hz would take
+/// memory in proportion to the rate ratio: 11025 times the track.
+inline constexpr int kMinNativeSr = 1000;
+inline constexpr int kMaxNativeSr = 768000;
 
 /// Parameters of `load`, named as in `librosa.load`.
 struct LoadOptions {
@@ -60,8 +72,17 @@ struct LoadOptions {
 /// librosa's own soundfile loader does), block by block, downmixes to mono (mean of channels) and
 /// resamples with libsoxr at `soxr_hq`, so memory stays near the size of the output.
 /// The resampled length is ceil(n * sr / sr_native), as librosa's `fix_length` makes it.
-/// Throws AudioError naming the file and the reason (missing, a folder, empty, not audio, ...).
+/// Throws AudioError naming the file and the reason (missing, a folder, empty, not audio, a
+/// native rate outside kMinNativeSr..kMaxNativeSr, ...). A decoder error part way through (a
+/// FLAC cut short: "flac decoder lost sync") is an AudioError too, as python-soundfile raises
+/// it for librosa. A file that ends before the frames its header declares, without a decoder
+/// error (a WAV or an Ogg cut short), loads what it holds, with a warning in Audio::warnings.
 Audio load(const std::filesystem::path& path, const LoadOptions& options = {});
+
+/// The warnings of the last load() of `path` that returned (empty when it had none), for
+/// callers that reach load() through runAnalysis: the extractor's warnings.csv, the window's
+/// status bar. Thread-safe; `path` is matched as spelled.
+std::vector<std::string> loadWarnings(const std::filesystem::path& path);
 
 namespace detail {
 
@@ -74,13 +95,5 @@ Audio loadInParts(const std::filesystem::path& path, const LoadOptions& options,
                   const std::vector<std::int64_t>& part_starts, int* rereads = nullptr);
 
 } // namespace detail
-
-/// Resamples every row of `y` from `orig_sr` to `target_sr` with libsoxr's HQ recipe
-/// (librosa's `res_type='soxr_hq'`); the output has ceil(n * target_sr / orig_sr) columns.
-/// Both rates must be > 0.
-Eigen::ArrayXXf resample(const Eigen::ArrayXXf& y, double orig_sr, double target_sr);
-
-/// One-channel convenience form of `resample`.
-Eigen::ArrayXf resample(const Eigen::ArrayXf& y, double orig_sr, double target_sr);
 
 } // namespace featurescope

@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace featurescope {
@@ -29,6 +31,14 @@ private:
     std::vector<unsigned char> bytes_;
 };
 
+/// The frames a WAV or AIFF header itself declares (its data chunk's size over the frame size,
+/// AIFF's COMM count), read from the file's first 64 KiB (`bytes` when given, else the file).
+/// libsndfile reports a data chunk cut short as the frames the file holds, which hides the cut.
+/// nullopt for other formats and encodings, for a header not found there, and for the sizes
+/// 0 and 0xffffffff that writers unable to seek back leave.
+std::optional<sf_count_t> declaredPcmFrames(const std::filesystem::path& path,
+                                            const FileBytes* bytes, const SF_INFO& info);
+
 /// A libsndfile stream open for reading. Given the file's bytes, libsndfile reads through its
 /// virtual I/O from memory: it asks for an mp3 a frame (a few hundred bytes) at a time, each
 /// otherwise a read() system call. Without the bytes, or when libsndfile does not recognise
@@ -42,8 +52,13 @@ public:
     SoundFile(const SoundFile&) = delete;
     SoundFile& operator=(const SoundFile&) = delete;
 
-    /// The stream; null when libsndfile refused the file (sf_strerror(nullptr) says why).
+    /// The stream; null when libsndfile refused the file (error() says why).
     SNDFILE* get() const { return file_; }
+    /// Why libsndfile refused this file ("Format not recognised."); empty when it opened.
+    /// libsndfile keeps an open's error in one process-wide variable, which any other open
+    /// overwrites, even a successful one ("No Error."): opens are serialised with reading it,
+    /// so that tracks opened side by side each get their own reason.
+    const std::string& error() const { return error_; }
 
 private:
     static sf_count_t length(void* self);
@@ -55,6 +70,7 @@ private:
     std::shared_ptr<const FileBytes> bytes_;
     sf_count_t position_ = 0;
     SNDFILE* file_ = nullptr;
+    std::string error_;
 };
 
 } // namespace featurescope

@@ -81,6 +81,10 @@
         <translation>분석이 취소되었습니다</translation>
     </message>
     <message>
+        <source>Warning: %1: %2</source>
+        <translation>경고: %1: %2</translation>
+    </message>
+    <message>
         <source>Summary over the crop</source>
         <translation>크롭 구간 요약</translation>
     </message>

@@ -5,6 +5,7 @@
 #include "app/extract/progress.h"
 #include "app/extract/row_cache.h"
 #include "app/extract/tables.h"
+#include "app/extract/warnings.h"
 #include "core/analysis.h"
 #include "core/atomic_file.h"
 #include "core/csv.h"
@@ -124,6 +125,7 @@ Outcome analyseTrack(const Track& track, const Options& options, const AnalysisS
             summaryRow(*analysis, escapeName(track.path), escapeName(track.label));
         if (options.exports.frames || !options.exports.npy.empty())
             writeTrackExports(*analysis, stem, escapeName(track.path), options.exports);
+        keepWarnings(track.path, escapeName(track.path), cache.rowFile(track));
         outcome.row = summaryCsv({row});
         cache.store(track, *stamp, outcome.row);
     } catch (const AudioError& error) {
@@ -170,12 +172,12 @@ struct Counts {
     std::size_t written = 0, reused = 0, failed = 0;
 };
 
-/// summary.csv and its twins, summary.json and skipped.csv, over every track of this run that
-/// has a row, in path order.
+/// summary.csv and its twins, summary.json, skipped.csv and warnings.csv, over every track of
+/// this run that has a row, in path order.
 Counts writeTables(const Options& options, const std::vector<Track>& tracks,
-                   const std::vector<Outcome>& outcomes) {
+                   const std::vector<Outcome>& outcomes, const RowCache& cache) {
     Counts counts;
-    std::string header, body, skipped = "path,reason\n";
+    std::string header, body, skipped = "path,reason\n", warnings;
     for (std::size_t i = 0; i < tracks.size(); ++i) {
         if (!outcomes[i].reason.empty()) {
             ++counts.failed;
@@ -186,6 +188,7 @@ Counts writeTables(const Options& options, const std::vector<Track>& tracks,
         const auto [row_header, line] = splitRow(outcomes[i].row);
         if (header.empty()) header = row_header;
         body += line;
+        warnings += warningLine(cache.rowFile(tracks[i]));
         ++(outcomes[i].reused ? counts.reused : counts.written);
     }
     if (header.empty()) {
@@ -203,6 +206,7 @@ Counts writeTables(const Options& options, const std::vector<Track>& tracks,
     writeFileAtomically(options.output / "summary.json",
                         summarySidecarJson(options.settings, columns));
     writeFileAtomically(options.output / "skipped.csv", skipped);
+    writeWarnings(options.output, warnings);
     return counts;
 }
 
@@ -225,7 +229,7 @@ int runExtract(const Options& options) {
     Progress progress(todo.size(), ::isatty(STDERR_FILENO) != 0);
     analyseTracks(tracks, todo, options, cache, outcomes, progress);
     progress.finish();
-    const Counts counts = writeTables(options, tracks, outcomes);
+    const Counts counts = writeTables(options, tracks, outcomes, cache);
 
     const double seconds = progress.elapsed();
     std::fprintf(stderr,

@@ -13,6 +13,8 @@ namespace featurescope::extract {
 /// OUTDIR/summary.csv      one row per track written (this run or an earlier one), sorted by path
 /// OUTDIR/summary.json     its sidecar: settings, crop, versions, the librosa call per column
 /// OUTDIR/skipped.csv      path,reason for each track (or unreadable folder) not analysed
+/// OUTDIR/warnings.csv     path,warning for each track analysed despite a warning (a header
+///                         that promises more frames than the file holds)
 /// OUTDIR/tracks/...       per-track frame tables / .npy files and their sidecars
 /// OUTDIR/.featurescope/   the lock, the record of what tracks/ was exported with, and per-track
 ///                         rows that let a re-run (or `merge`) skip finished tracks

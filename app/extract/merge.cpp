@@ -120,7 +120,7 @@ int runMerge(const Options& options) {
         return 2;
     }
     std::string sidecar;
-    Table summary, skipped;
+    Table summary, skipped, warnings;
     for (const auto& input : options.inputs) {
         const fs::path shard(input);
         const std::string json = readFile(shard / "summary.json");
@@ -130,6 +130,9 @@ int runMerge(const Options& options) {
                              options.inputs.front() + " (summary.json differs)");
         addTable(readFile(shard / "summary.csv"), shard / "summary.csv", summary);
         addTable(readFile(shard / "skipped.csv"), shard / "skipped.csv", skipped);
+        // Shards written before warnings.csv existed have none.
+        if (std::error_code ec; fs::is_regular_file(shard / "warnings.csv", ec))
+            addTable(readFile(shard / "warnings.csv"), shard / "warnings.csv", warnings);
     }
     const ExportSettings exports = shardsExports(options);
     removeTemporaries(options.output);
@@ -143,9 +146,13 @@ int runMerge(const Options& options) {
     // A track skipped in one shard but written in another (a retried run) counts as written.
     for (const auto& [path, line] : summary.lines)
         skipped.lines.erase(path);
+    for (auto line = warnings.lines.begin(); line != warnings.lines.end();)
+        line = summary.lines.count(line->first) ? std::next(line) : warnings.lines.erase(line);
+    if (warnings.header.empty()) warnings.header = "path,warning\n";
     writeSummaryTables(options.output, joined(summary), options.scaler);
     writeFileAtomically(options.output / "summary.json", sidecar);
     writeFileAtomically(options.output / "skipped.csv", joined(skipped));
+    writeFileAtomically(options.output / "warnings.csv", joined(warnings));
     std::fprintf(stderr, "merged %zu shards: %zu tracks written, %zu skipped\n",
                  options.inputs.size(), summary.lines.size(), skipped.lines.size());
     return skipped.lines.empty() ? 0 : 1;

@@ -1,6 +1,9 @@
 #include "app/gui/AnalysisRunner.h"
 
+#include "core/audio.h"
+
 #include <QMetaObject>
+#include <QStringList>
 
 #include <exception>
 
@@ -57,6 +60,13 @@ void AnalysisRunner::deliver(std::uint64_t generation, std::function<void()> emi
 }
 
 namespace {
+QString loadWarningText(const QString& path) {
+    QStringList warnings;
+    for (const std::string& warning : loadWarnings(path.toStdString()))
+        warnings << QString::fromStdString(warning);
+    return warnings.join(QStringLiteral("; "));
+}
+
 /// What a new track shows first: decode, STFT and its dB image, nothing else.
 AnalysisSettings previewSettings(AnalysisSettings settings) {
     settings.features = FeatureSelection::none();
@@ -103,6 +113,11 @@ void AnalysisRunner::work(std::stop_token quit) {
             std::shared_ptr<const DisplayLayers> layers = makeDisplayLayers(*result);
             if (request.stop.stop_requested()) continue;
             deliver(generation, [this, result, layers] { emit analysisFinished(result, layers); });
+            if (!request.previous) // a new track: its preview decoded it just now
+                if (const QString warning = loadWarningText(request.path); !warning.isEmpty())
+                    deliver(generation, [this, path = request.path, warning] {
+                        emit trackWarned(path, warning);
+                    });
         } catch (const AnalysisCancelled&) {
             // A newer request (or cancel) superseded this one; nothing to deliver.
         } catch (const std::exception& error) {

@@ -53,6 +53,9 @@ signals:
     void analysisFailed(const QString& path, const QString& reason);
     /// The newest request was cancelled before it finished.
     void analysisCancelled();
+    /// The newly opened track `path` loaded with a warning (core/audio.h: a header promising
+    /// more frames than the file holds), joined by "; " when several; after analysisFinished.
+    void trackWarned(const QString& path, const QString& warning);
 
 private:
     struct Request {

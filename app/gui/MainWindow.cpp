@@ -56,6 +56,12 @@ MainWindow::MainWindow(QWidget* parent)
     connect(runner_, &AnalysisRunner::analysisPreviewed, this, &MainWindow::showPreview);
     connect(runner_, &AnalysisRunner::analysisFinished, this, &MainWindow::showAnalysis);
     connect(runner_, &AnalysisRunner::analysisFailed, this, &MainWindow::showFailure);
+    // Shown until the next message: the track is on screen, but shorter than its header says.
+    connect(runner_, &AnalysisRunner::trackWarned, this,
+            [this](const QString& path, const QString& warning) {
+                statusBar()->showMessage(
+                    tr("Warning: %1: %2").arg(QFileInfo(path).fileName(), warning));
+            });
     connect(runner_, &AnalysisRunner::analysisCancelled, this, [this] {
         progress_->setVisible(false);
         cancel_->setVisible(false);

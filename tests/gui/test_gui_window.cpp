@@ -27,6 +27,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -69,6 +70,7 @@ private slots:
     void settingsAndRecentFilesPersist();
     void aNewTrackCancelsTheStaleRun();
     void cancelKeepsWhatIsShown();
+    void aShortFileIsShownWithItsWarning();
     void koreanIsCompiledInAndComplete();
 
 private:
@@ -344,6 +346,34 @@ void TestGuiWindow::cancelKeepsWhatIsShown() {
     QCOMPARE(finished.count(), 0);
     QCOMPARE(window_->analysis(), before);
     QVERIFY(!window_->runner()->isRunning());
+}
+
+void TestGuiWindow::aShortFileIsShownWithItsWarning() {
+    // Half a WAV: analysed, and the status bar says that its header promised twice as much.
+    QTemporaryDir dir;
+    const QString cut = dir.filePath(QStringLiteral("half.wav"));
+    QFile whole(QStringLiteral(FEATURESCOPE_TEST_DATA "/reference/chords.wav"));
+    QVERIFY(whole.open(QIODevice::ReadOnly));
+    const QByteArray bytes = whole.readAll();
+    QFile half(cut);
+    QVERIFY(half.open(QIODevice::WriteOnly));
+    half.write(bytes.left(bytes.size() / 2));
+    half.close();
+    QSignalSpy warned(window_->runner(), &AnalysisRunner::trackWarned);
+    window_->openFile(cut);
+    QVERIFY(warned.wait(120000));
+    QCOMPARE(QString::fromStdString(window_->analysis()->path().string()), cut);
+    const QString message = window_->statusBar()->currentMessage();
+    QVERIFY2(message.contains(QStringLiteral("half.wav")) &&
+                 message.contains(QStringLiteral("the header says 132300 frames")),
+             qPrintable(message));
+    // A whole file says nothing of the kind.
+    QSignalSpy finished(window_->runner(), &AnalysisRunner::analysisFinished);
+    window_->openFile(QStringLiteral(FEATURESCOPE_TEST_DATA "/reference/chords.wav"));
+    QVERIFY(finished.wait(120000));
+    QTest::qWait(200);
+    QCOMPARE(warned.count(), 1);
+    QVERIFY(!window_->statusBar()->currentMessage().contains(QStringLiteral("header")));
 }
 
 void TestGuiWindow::koreanIsCompiledInAndComplete() {
