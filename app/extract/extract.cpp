@@ -2,6 +2,7 @@
 
 #include "app/extract/inputs.h"
 #include "app/extract/progress.h"
+#include "app/extract/shard_mark.h"
 #include "app/extract/tables.h"
 #include "core/analysis.h"
 #include "core/atomic_file.h"
@@ -87,6 +88,7 @@ fs::path rowsFolder(const fs::path& outdir, const Options& options) {
 }
 
 int runExtract(const Options& options) {
+    const ShardMark mark = ShardMark::begin(options);
     std::vector<Track> tracks;
     for (auto& track : collectTracks(options.inputs))
         if (inShard(track, options.shard_index, options.shard_count))
@@ -183,6 +185,7 @@ int runExtract(const Options& options) {
     writeFileAtomically(options.output / "summary.json",
                         summarySidecarJson(options.settings, columns));
     writeFileAtomically(options.output / "skipped.csv", skipped);
+    mark.finish();
 
     const double seconds = progress.elapsed();
     std::fprintf(stderr,

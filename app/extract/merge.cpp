@@ -1,5 +1,6 @@
 #include "app/extract/merge.h"
 
+#include "app/extract/shard_mark.h"
 #include "app/extract/tables.h"
 
 #include "core/atomic_file.h"
@@ -68,6 +69,7 @@ void copyTree(const fs::path& from, const fs::path& to) {
 } // namespace
 
 int runMerge(const Options& options) {
+    const ShardMark mark = ShardMark::beginMerge(options);
     std::string sidecar;
     Table summary, skipped;
     for (const auto& input : options.inputs) {
@@ -91,6 +93,7 @@ int runMerge(const Options& options) {
     writeSummaryTables(options.output, joined(summary), options.scaler);
     writeFileAtomically(options.output / "summary.json", sidecar);
     writeFileAtomically(options.output / "skipped.csv", joined(skipped));
+    mark.finish();
     std::fprintf(stderr, "merged %zu shards: %zu tracks written, %zu skipped\n",
                  options.inputs.size(), summary.lines.size(), skipped.lines.size());
     return skipped.lines.empty() ? 0 : 1;
