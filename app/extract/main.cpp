@@ -2,6 +2,7 @@
 #include "app/extract/extract.h"
 #include "app/extract/merge.h"
 #include "app/extract/options.h"
+#include "app/extract/slurm_script.h"
 #include "core/malloc_tuning.h"
 
 #include <cstdio>
@@ -14,6 +15,8 @@
 int main(int argc, char** argv) {
     featurescope::tuneMallocForLargeArrays(argv);
     using namespace featurescope::extract;
+    if (argc > 1 && std::string(argv[1]) == "slurm-script")
+        return runSlurmScript(std::vector<std::string>(argv + 2, argv + argc));
     try {
         const Options options = parseOptions(std::vector<std::string>(argv + 1, argv + argc));
         if (options.help) {
