@@ -4,6 +4,7 @@
 #include "app/extract/outdir.h"
 #include "app/extract/progress.h"
 #include "app/extract/row_cache.h"
+#include "app/extract/shard_mark.h"
 #include "app/extract/tables.h"
 #include "app/extract/warnings.h"
 #include "core/analysis.h"
@@ -220,6 +221,8 @@ int runExtract(const Options& options) {
         std::fprintf(stderr, "featurescope-extract: %s\n", busy.what());
         return 2;
     }
+    // After the lock: the mark of an earlier run in this folder goes first.
+    const ShardMark mark = ShardMark::begin(options);
     const std::vector<Track> tracks = selectTracks(options);
     const RowCache cache(options.output, options);
     prepareOutputFolder(options, cache);
@@ -230,6 +233,7 @@ int runExtract(const Options& options) {
     analyseTracks(tracks, todo, options, cache, outcomes, progress);
     progress.finish();
     const Counts counts = writeTables(options, tracks, outcomes, cache);
+    mark.finish();
 
     const double seconds = progress.elapsed();
     std::fprintf(stderr,

@@ -2,6 +2,7 @@
 #include "app/extract/extract.h"
 #include "app/extract/merge.h"
 #include "app/extract/options.h"
+#include "app/extract/slurm_script.h"
 #include "app/extract/tables.h"
 #include "core/analysis.h"
 #include "core/csv.h"
@@ -72,6 +73,8 @@ void checkOutput(const Options& options) {
 
 int main(int argc, char** argv) {
     tuneMallocForLargeArrays(argv);
+    if (argc > 1 && std::string(argv[1]) == "slurm-script")
+        return runSlurmScript(std::vector<std::string>(argv + 2, argv + argc));
     try {
         const Options options = parseOptions(std::vector<std::string>(argv + 1, argv + argc));
         if (options.help) {

@@ -1,6 +1,7 @@
 #include "app/extract/merge.h"
 
 #include "app/extract/outdir.h"
+#include "app/extract/shard_mark.h"
 #include "app/extract/tables.h"
 
 #include "core/atomic_file.h"
@@ -110,6 +111,13 @@ std::vector<std::unique_ptr<FolderLock>> lockShards(const Options& options) {
 } // namespace
 
 int runMerge(const Options& options) {
+    // A merge that refuses writes nothing: into a folder that does not exist yet, the shards
+    // are checked (every one finished, of one data set) before the lock makes it; into one
+    // that exists, the lock comes first, so that a busy folder is named as such.
+    std::error_code missing;
+    const bool fresh = !std::filesystem::exists(options.output, missing);
+    std::optional<ShardMark> mark;
+    if (fresh) mark = ShardMark::beginMerge(options);
     std::optional<FolderLock> lock;
     std::vector<std::unique_ptr<FolderLock>> shard_locks;
     try {
@@ -119,6 +127,7 @@ int runMerge(const Options& options) {
         std::fprintf(stderr, "featurescope-extract: %s\n", busy.what());
         return 2;
     }
+    if (!fresh) mark = ShardMark::beginMerge(options);
     std::string sidecar;
     Table summary, skipped, warnings;
     for (const auto& input : options.inputs) {
@@ -153,6 +162,7 @@ int runMerge(const Options& options) {
     writeFileAtomically(options.output / "summary.json", sidecar);
     writeFileAtomically(options.output / "skipped.csv", joined(skipped));
     writeFileAtomically(options.output / "warnings.csv", joined(warnings));
+    mark->finish();
     std::fprintf(stderr, "merged %zu shards: %zu tracks written, %zu skipped\n",
                  options.inputs.size(), summary.lines.size(), skipped.lines.size());
     return skipped.lines.empty() ? 0 : 1;
