@@ -1,5 +1,6 @@
 #include "core/audio.h"
 
+#include "core/audio_info.h"
 #include "core/cancellation.h"
 #include "core/parallel.h"
 #include "core/resample.h"
@@ -97,17 +98,6 @@ std::optional<std::string> shortfall(const SF_INFO& info, std::optional<sf_count
     if (holds + (mpeg ? 2 * 1152 : 0) >= says) return std::nullopt;
     return "the header says " + framesAndSeconds(says, sr) + ", the file holds " +
            framesAndSeconds(holds, sr);
-}
-
-void checkReadable(const std::filesystem::path& path) {
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (ec || !std::filesystem::exists(status)) throw AudioError(path, "no such file");
-    if (std::filesystem::is_directory(status))
-        throw AudioError(path, "is a folder, not an audio file");
-    if (!std::filesystem::is_regular_file(status)) throw AudioError(path, "not a regular file");
-    if (std::filesystem::file_size(path, ec) == 0 && !ec)
-        throw AudioError(path, "the file is empty (0 bytes)");
 }
 
 /// mono[i] = the mean of frame i's channels, summed in channel order and then divided, as
@@ -287,7 +277,7 @@ int readSplit(const std::filesystem::path& path, const std::shared_ptr<const Fil
 
 Audio loadImpl(const std::filesystem::path& path, const LoadOptions& options,
                const std::vector<std::int64_t>* given_starts, int* rereads) {
-    checkReadable(path);
+    checkAudioFileReadable(path);
     if (options.offset < 0) throw AudioError(path, "offset must be >= 0");
     if (options.duration && *options.duration <= 0) throw AudioError(path, "duration must be > 0");
     if (options.sr && *options.sr <= 0) throw AudioError(path, "sr must be > 0");

@@ -15,16 +15,23 @@ std::optional<double> AudioInfo::duration() const {
     return static_cast<double>(*frames) / sr_native;
 }
 
-AudioInfo readAudioInfo(const std::filesystem::path& path) {
+void checkAudioFileReadable(const std::filesystem::path& path) {
     std::error_code ec;
     const auto status = std::filesystem::status(path, ec);
     if (ec || !std::filesystem::exists(status)) throw AudioError(path, "no such file");
     if (std::filesystem::is_directory(status))
         throw AudioError(path, "is a folder, not an audio file");
     if (!std::filesystem::is_regular_file(status)) throw AudioError(path, "not a regular file");
+    if (std::filesystem::file_size(path, ec) == 0 && !ec)
+        throw AudioError(path, "the file is empty (0 bytes)");
+}
+
+AudioInfo readAudioInfo(const std::filesystem::path& path) {
+    checkAudioFileReadable(path);
+    std::error_code ec;
     AudioInfo result;
     result.file_size = std::filesystem::file_size(path, ec);
-    if (ec || result.file_size == 0) throw AudioError(path, "the file is empty (0 bytes)");
+    if (ec) throw AudioError(path, "its size cannot be read: " + ec.message());
 
     SF_INFO info{};
     const SoundFile file(path, nullptr, info); // by name: only the header is read

@@ -27,4 +27,9 @@ struct AudioInfo {
 /// regular file (a folder, a pipe: opening a pipe would wait for a writer), empty, not audio.
 AudioInfo readAudioInfo(const std::filesystem::path& path);
 
+/// What both readAudioInfo and load check before libsndfile opens `path`: that it exists, is a
+/// regular file (a pipe would block the open) and is not empty. Throws AudioError naming the
+/// file and the reason.
+void checkAudioFileReadable(const std::filesystem::path& path);
+
 } // namespace featurescope

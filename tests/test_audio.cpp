@@ -14,14 +14,6 @@ using namespace featurescope;
 using namespace testsupport;
 
 namespace {
-void writeBytes(const std::filesystem::path& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary) << bytes;
-}
-
-std::string readBytes(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
 
 /// Asserts that loading `path` throws an AudioError whose message names the file.
 void expectAudioError(const std::filesystem::path& path) {

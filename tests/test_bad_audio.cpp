@@ -23,15 +23,6 @@ using namespace testsupport;
 
 namespace {
 
-void writeBytes(const std::filesystem::path& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary) << bytes;
-}
-
-std::string readBytes(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
 std::string little(std::uint32_t value, int bytes) {
     std::string out;
     for (int i = 0; i < bytes; ++i)

@@ -13,6 +13,8 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -110,6 +112,16 @@ inline Eigen::ArrayXXf uniformMatrix(Eigen::Index rows, Eigen::Index cols, uint3
     for (Eigen::Index i = 0; i < x.size(); ++i)
         x.data()[i] = nextUniform(seed) * span + low;
     return x;
+}
+
+/// A file's bytes, written or read whole (for tests that cut or edit files).
+inline void writeBytes(const std::filesystem::path& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+inline std::string readBytes(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
 }
 
 /// Checks that call() throws std::invalid_argument whose message contains `rule`.
