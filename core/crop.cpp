@@ -1,11 +1,11 @@
 #include "core/crop.h"
 
 #include "core/highlight.h"
+#include "core/number_format.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -27,9 +27,7 @@ double number(std::string_view text) {
 }
 
 std::string g9(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.9g", value);
-    return buffer;
+    return formatNumber(value, 9);
 }
 
 Eigen::Index floorDiv(Eigen::Index a, Eigen::Index b) {

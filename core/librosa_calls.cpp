@@ -1,18 +1,13 @@
 #include "core/librosa_calls.h"
 
-#include <cstdio>
+#include "core/number_format.h"
 
 namespace featurescope {
 
 namespace {
 
 std::string g(double value) {
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%.17g", value);
-    std::string text = buffer;
-    if (text.find_first_of(".e") == std::string::npos && text.find("n") == std::string::npos)
-        text += ".0";
-    return text;
+    return pythonFloat(value);
 }
 
 std::string n(long long value) {

@@ -1,6 +1,7 @@
 #include "core/standardize.h"
 
-#include <cstdio>
+#include "core/number_format.h"
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -30,11 +31,10 @@ Eigen::ArrayXXd standardize(const Eigen::ArrayXXd& table, const Scaler& scaler) 
 
 std::string scalerCsv(const Scaler& scaler) {
     std::string text = "column,mean,std\n";
-    char buffer[80];
     for (std::size_t i = 0; i < scaler.columns.size(); ++i) {
         const auto k = static_cast<Eigen::Index>(i);
-        std::snprintf(buffer, sizeof buffer, ",%.17g,%.17g\n", scaler.mean[k], scaler.std[k]);
-        text += scaler.columns[i] + buffer;
+        text += scaler.columns[i] + "," + formatNumber(scaler.mean[k], 17) + "," +
+                formatNumber(scaler.std[k], 17) + "\n";
     }
     return text;
 }
@@ -56,9 +56,14 @@ Scaler readScaler(const std::filesystem::path& path) {
             !std::getline(fields, std))
             throw std::runtime_error(path.string() + ": line " + std::to_string(number) +
                                      " must be column,mean,std");
+        const auto m = parseNumber(mean), s = parseNumber(std);
+        if (!m || !s)
+            throw std::runtime_error(path.string() + ": line " + std::to_string(number) +
+                                     ": mean and std must be numbers, got '" + mean + "' and '" +
+                                     std + "'");
         names.push_back(name);
-        means.push_back(std::stod(mean));
-        stds.push_back(std::stod(std));
+        means.push_back(*m);
+        stds.push_back(*s);
     }
     Scaler scaler;
     scaler.columns = std::move(names);
