@@ -217,7 +217,7 @@ def main():
     for m, run in failed:
         # Addresses and process ids differ from run to run; the functions stay.
         key = (re.sub(r"==\d+==|\(.*?\)", "", run.reason(args.timeout)),
-               tuple(re.sub(r"0x[0-9a-f]+|==\d+==|\(\d+Mb vs \d+Mb\)", "", f)
+               tuple(re.sub(r"^#\d+|0x[0-9a-f]+|==\d+==|\(\d+Mb vs \d+Mb\)", "", f).strip()
                      for f in run.top_frames(3)))
         by_reason.setdefault(key, []).append(m)
     for (reason, frames), ms in sorted(by_reason.items(), key=lambda kv: -len(kv[1])):
