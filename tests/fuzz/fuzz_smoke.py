@@ -54,6 +54,7 @@ class Run:
 
     def __init__(self, exe, folder, config, timeout, env):
         self.command = [exe, folder, "-o", folder + ".out", "--jobs", "2", *config]
+        self.env = env
         started = time.monotonic()
         process = subprocess.Popen(self.command, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, env=env, start_new_session=True)
@@ -132,10 +133,13 @@ def keep_failure(failures, mutant, run, timeout):
     os.makedirs(failures, exist_ok=True)
     with open(os.path.join(failures, mutant.name), "wb") as f:
         f.write(mutant.data)
+    config = run.command[run.command.index("--jobs") + 2:]
+    again = "ASAN_OPTIONS=%s %s %s -o /tmp/fuzz_out %s" % (
+        run.env["ASAN_OPTIONS"], run.command[0], os.path.join(failures, mutant.name),
+        " ".join(config))
     with open(os.path.join(failures, mutant.name + ".txt"), "w") as f:
-        f.write("mutant: %s\nmutation: %s\ncommand: %s\nverdict: %s\n\n%s" % (
-            mutant.name, mutant.description, " ".join(run.command), run.reason(timeout),
-            run.output))
+        f.write("mutant: %s\nmutation: %s\nverdict: %s\nreproduce: %s\n\n%s" % (
+            mutant.name, mutant.description, run.reason(timeout), again, run.output))
 
 
 def check_prerequisites(exe):
