@@ -2,7 +2,9 @@
 # The two commands of README.md. Each installs the Debian 12 packages that are missing
 # (deps/debian-packages.txt), configures and builds incrementally into build/, then
 #   ./featurescope.sh gui [FILE]  opens the window on FILE, or on the bundled demo track;
-#   ./featurescope.sh test        runs every test through CTest.
+#   ./featurescope.sh test        runs every test through CTest, then builds core, the extractor
+#                                 and their tests with AddressSanitizer and UBSan into
+#                                 build-asan/ and runs them there, with the fuzz smoke.
 # Quiet when everything is already installed and built.
 set -euo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
@@ -30,6 +32,17 @@ if [ ${#missing[@]} -gt 0 ]; then
         "${missing[@]}" >/dev/null
 fi
 
+# The locale tests run under de_DE.UTF-8, a decimal-comma locale (tests/test_locale.cpp): generate
+# it once, through /etc/locale.gen so that a later locale-gen keeps it.
+if ! locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
+    if grep -q '^# *de_DE.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null; then
+        as_root sed -i 's/^# *\(de_DE.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+    elif ! grep -q '^de_DE.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null; then
+        echo 'de_DE.UTF-8 UTF-8' | as_root tee -a /etc/locale.gen >/dev/null
+    fi
+    as_root locale-gen >/dev/null
+fi
+
 log="$build/build.log"
 mkdir -p "$build"
 if [ ! -f "$build/CMakeCache.txt" ]; then
@@ -48,6 +61,33 @@ if [ "$mode" = gui ]; then
     track=${1:-$root/resources/demo/demo.flac}
     exec "$build/app/gui/featurescope" "$track"
 fi
-cd "$build"
 export QT_QPA_PLATFORM=offscreen
-exec ctest --output-on-failure -j"$(nproc)" --timeout 900
+status=0
+(cd "$build" && ctest --output-on-failure -j"$(nproc)" --timeout 900) || status=1
+
+# The sanitized build: no GUI, RelWithDebInfo so that a report names file and line. A leak, an
+# out-of-bounds access or undefined behaviour ends the process with its own exit code (86, 87),
+# never the extractor's 0-3.
+asan="$root/build-asan"
+asan_log="$asan/build.log"
+mkdir -p "$asan"
+if [ ! -f "$asan/CMakeCache.txt" ]; then
+    cmake -S "$root" -B "$asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFEATURESCOPE_BUILD_GUI=OFF \
+        -DFEATURESCOPE_SANITIZE=ON >"$asan_log" 2>&1 || {
+        cat "$asan_log"
+        exit 1
+    }
+fi
+cmake --build "$asan" -j"$(nproc)" >"$asan_log" 2>&1 || {
+    grep -E -B2 -A8 'error|Error' "$asan_log" | head -80
+    echo "Sanitized build failed; the whole log is $asan_log" >&2
+    exit 1
+}
+export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:exitcode=86
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
+if ! (cd "$asan" && ctest -N -R '^fuzz_smoke$' | grep -q 'Total Tests: 1'); then
+    echo "build-asan has no fuzz_smoke test (tests/fuzz/CMakeLists.txt)" >&2
+    exit 1
+fi
+(cd "$asan" && ctest --output-on-failure -j"$(nproc)" --timeout 900) || status=1
+exit $status

@@ -1,5 +1,6 @@
 #include "core/beat.h"
 
+#include "core/number_format.h"
 #include "core/tempo.h"
 
 #include <algorithm>
@@ -12,17 +13,17 @@
 namespace featurescope {
 
 void BeatTrackParams::validate() const {
-    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));
+    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + formatNumber(sr));
     if (hop_length <= 0)
         throw std::invalid_argument("hop_length must be > 0, got " + std::to_string(hop_length));
     if (!(start_bpm > 0))
         throw std::invalid_argument("start_bpm must be strictly positive, got " +
-                                    std::to_string(start_bpm));
+                                    formatNumber(start_bpm));
     if (!(tightness > 0))
         throw std::invalid_argument("tightness must be strictly positive, got " +
-                                    std::to_string(tightness));
+                                    formatNumber(tightness));
     if (bpm && !(*bpm > 0))
-        throw std::invalid_argument("bpm must be strictly positive, got " + std::to_string(*bpm));
+        throw std::invalid_argument("bpm must be strictly positive, got " + formatNumber(*bpm));
 }
 
 namespace {
@@ -175,7 +176,7 @@ BeatTrack beatTrack(const Eigen::ArrayXf& onset_envelope, const BeatTrackParams&
     const double frame_rate = params.sr / double(params.hop_length);
     const float period = float(std::nearbyint(frame_rate * 60.0 / result.tempo));
     if (period < 1.0f)
-        throw std::invalid_argument("bpm=" + std::to_string(result.tempo) +
+        throw std::invalid_argument("bpm=" + formatNumber(result.tempo) +
                                     " is faster than one beat per frame");
 
     const Eigen::ArrayXf localscore = localScore(normalizeOnsets(onset_envelope), period);

@@ -1,6 +1,7 @@
 #include "core/chroma.h"
 
 #include "core/normalize.h"
+#include "core/number_format.h"
 
 #include "core/stft.h"
 #include "core/tuning.h"
@@ -17,7 +18,7 @@ namespace {
 void validateNorm(const std::optional<double>& norm) {
     if (norm && (std::isnan(*norm) || (*norm < 0.0 && !std::isinf(*norm))))
         throw std::invalid_argument("norm must be > 0, 0, +inf, -inf or None, got " +
-                                    std::to_string(*norm));
+                                    formatNumber(*norm));
 }
 
 void validateChromaShape(int n_chroma, double tuning, double ctroct,
@@ -25,12 +26,11 @@ void validateChromaShape(int n_chroma, double tuning, double ctroct,
     if (n_chroma <= 0)
         throw std::invalid_argument("n_chroma must be > 0, got " + std::to_string(n_chroma));
     if (!std::isfinite(tuning))
-        throw std::invalid_argument("tuning must be finite, got " + std::to_string(tuning));
+        throw std::invalid_argument("tuning must be finite, got " + formatNumber(tuning));
     if (!std::isfinite(ctroct))
-        throw std::invalid_argument("ctroct must be finite, got " + std::to_string(ctroct));
+        throw std::invalid_argument("ctroct must be finite, got " + formatNumber(ctroct));
     if (octwidth && !(*octwidth > 0.0 && std::isfinite(*octwidth)))
-        throw std::invalid_argument("octwidth must be > 0 or None, got " +
-                                    std::to_string(*octwidth));
+        throw std::invalid_argument("octwidth must be > 0 or None, got " + formatNumber(*octwidth));
 }
 
 /// Python's (and np.remainder's) modulo: the result takes the sign of the divisor.
@@ -60,7 +60,7 @@ void ChromaStftParams::validate() const {
 Eigen::ArrayXXf chromaFilterBank(double sr, int n_fft, const ChromaFilterParams& params) {
     params.validate();
     if (!(sr > 0.0) || !std::isfinite(sr))
-        throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));
+        throw std::invalid_argument("sr must be > 0, got " + formatNumber(sr));
     if (n_fft <= 0) throw std::invalid_argument("n_fft must be > 0, got " + std::to_string(n_fft));
 
     const int n_chroma = params.n_chroma;
@@ -113,7 +113,7 @@ Eigen::ArrayXXf chromaStftFromSpectrogram(const Eigen::ArrayXXf& S, double sr,
                                           const ChromaStftParams& params) {
     params.validate();
     if (!(sr > 0.0) || !std::isfinite(sr))
-        throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));
+        throw std::invalid_argument("sr must be > 0, got " + formatNumber(sr));
     if (S.rows() < 2)
         throw std::invalid_argument("S must have at least 2 frequency bins, got " +
                                     std::to_string(S.rows()));

@@ -3,6 +3,7 @@
 #include "core/cqt.h"
 #include "core/cqt_plan.h"
 #include "core/normalize.h"
+#include "core/number_format.h"
 
 #include <cmath>
 #include <limits>
@@ -57,7 +58,7 @@ void ChromaCqtParams::validate() const {
             "chroma_cqt: bins_per_octave=" + std::to_string(bins_per_octave) +
             " must be an integer multiple of n_chroma=" + std::to_string(n_chroma));
     if (fmin && !(*fmin > 0))
-        throw std::invalid_argument("chroma_cqt: fmin must be > 0, got " + std::to_string(*fmin));
+        throw std::invalid_argument("chroma_cqt: fmin must be > 0, got " + formatNumber(*fmin));
     if (norm && !(*norm > 0))
         throw std::invalid_argument("chroma_cqt: norm must be > 0, +inf or none");
 }

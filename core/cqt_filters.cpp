@@ -2,6 +2,7 @@
 
 #include "core/fft.h"
 #include "core/float_sort.h"
+#include "core/number_format.h"
 
 #include <algorithm>
 #include <cmath>
@@ -49,9 +50,9 @@ double equalTemperedBandwidth(int bins_per_octave) {
 WaveletLengths waveletLengths(const Eigen::ArrayXd& freqs, double sr, const Eigen::ArrayXd& alpha,
                               double filter_scale) {
     if (!(filter_scale > 0))
-        throw std::invalid_argument("filter_scale=" + std::to_string(filter_scale) +
+        throw std::invalid_argument("filter_scale=" + formatNumber(filter_scale) +
                                     " must be positive");
-    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));
+    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + formatNumber(sr));
     if (alpha.size() != freqs.size())
         throw std::invalid_argument("waveletLengths: one alpha per frequency is required");
     if (freqs.size() == 0 || !(freqs > 0).all())
@@ -147,7 +148,7 @@ SparseFilterBank waveletFilterFft(const Eigen::ArrayXd& freqs, double sr,
                                   const Eigen::ArrayXd& row_gain) {
     if (!(sparsity >= 0.0 && sparsity < 1.0))
         throw std::invalid_argument("sparsity must satisfy 0 <= sparsity < 1, got " +
-                                    std::to_string(sparsity));
+                                    formatNumber(sparsity));
     const WaveletLengths wl = waveletLengths(freqs, sr, alpha, filter_scale);
     // pad_fft: the next power of two of the longest filter (at least 1 sample).
     const int n_fft = 1 << std::max(0, int(std::ceil(std::log2(wl.lengths.maxCoeff()))));

@@ -1,8 +1,9 @@
 #include "core/cqt_plan.h"
 
+#include "core/number_format.h"
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -14,9 +15,7 @@ namespace featurescope {
 namespace {
 
 std::string str(double v) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%g", v);
-    return buffer;
+    return formatNumber(v, 6);
 }
 
 int twoFactors(int x) {

@@ -1,6 +1,7 @@
 #include "core/crop.h"
 
 #include "core/highlight.h"
+#include "core/number_format.h"
 
 #include <algorithm>
 #include <charconv>
@@ -27,10 +28,7 @@ double number(std::string_view text) {
 
 /// %.9g, the same in every locale.
 std::string g9(double value) {
-    char buffer[32];
-    const auto end =
-        std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 9).ptr;
-    return std::string(buffer, end);
+    return formatNumber(value, 9);
 }
 
 Eigen::Index floorDiv(Eigen::Index a, Eigen::Index b) {

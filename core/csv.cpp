@@ -1,22 +1,9 @@
 #include "core/csv.h"
 
 #include <cmath>
-#include <cstdio>
 #include <stdexcept>
 
 namespace featurescope {
-
-std::string formatNumber(double value) {
-    if (std::isnan(value)) return "nan";
-    if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-    char buffer[40];
-    // %.9g never writes a decimal comma: snprintf follows LC_NUMERIC, which stays "C" unless a
-    // program calls setlocale; the '.' check below keeps the promise even then.
-    std::snprintf(buffer, sizeof buffer, "%.9g", value);
-    for (char* c = buffer; *c; ++c)
-        if (*c == ',') *c = '.';
-    return buffer;
-}
 
 std::string csvField(std::string_view text) {
     const bool quote = text.find_first_of(",\"\n\r") != std::string_view::npos ||

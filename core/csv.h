@@ -1,8 +1,9 @@
 // CSV tables as DESIGN.md fixes them: a header row, '.' decimal, UTF-8, '\n' line ends, numbers
-// as %.9g (enough to read every float32 back exactly).
+// as %.9g (enough to read every float32 back exactly) by core/number_format.h's formatNumber.
 #pragma once
 
 #include "core/analysis.h"
+#include "core/number_format.h"
 #include "core/summary.h"
 
 #include <string>
@@ -10,10 +11,6 @@
 #include <vector>
 
 namespace featurescope {
-
-/// %.9g, whatever the C locale says; "nan", "inf" and "-inf" for the non-finite (pandas reads
-/// them).
-std::string formatNumber(double value);
 
 /// A field quoted as RFC 4180 wants when it holds a comma, a quote, a line break or a leading or
 /// trailing space; otherwise as it is.

@@ -1,5 +1,7 @@
 #include "core/decibel.h"
 
+#include "core/number_format.h"
+
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -10,9 +12,9 @@ namespace {
 
 void validate(double amin, const std::optional<double>& top_db) {
     if (!(amin > 0.0))
-        throw std::invalid_argument("amin must be strictly positive, got " + std::to_string(amin));
+        throw std::invalid_argument("amin must be strictly positive, got " + formatNumber(amin));
     if (top_db && !(*top_db >= 0.0))
-        throw std::invalid_argument("top_db must be non-negative, got " + std::to_string(*top_db));
+        throw std::invalid_argument("top_db must be non-negative, got " + formatNumber(*top_db));
 }
 
 // 10 / ln(10): Eigen vectorises log but not log10, so 10 * log10(x) is computed as this times

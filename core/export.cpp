@@ -3,6 +3,7 @@
 #include "core/atomic_file.h"
 #include "core/librosa_calls.h"
 #include "core/npy.h"
+#include "core/number_format.h"
 
 #include <cstdio>
 #include <set>
@@ -19,9 +20,7 @@ namespace {
 constexpr const char* kLibrosaVersion = "0.10.2";
 
 std::string number(double value) {
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%.17g", value);
-    return buffer;
+    return jsonNumber(value);
 }
 
 std::string optionalNumber(const std::optional<double>& value) {

@@ -1,6 +1,7 @@
 #include "core/hpss.h"
 
 #include "core/median_filter.h"
+#include "core/number_format.h"
 #include "core/parallel.h"
 
 #include "core/cancellation.h"
@@ -54,8 +55,7 @@ struct Softmask {
 
 void checkPower(double power) {
     if (!(power > 0.0))
-        throw std::invalid_argument("power must be strictly positive, got " +
-                                    std::to_string(power));
+        throw std::invalid_argument("power must be strictly positive, got " + formatNumber(power));
 }
 
 void checkNonNegative(const Eigen::ArrayXXf& S, const char* name) {
@@ -182,8 +182,8 @@ void HpssParams::validate() const {
     checkPower(power);
     if (!(margin.harmonic >= 1.0) || !(margin.percussive >= 1.0))
         throw std::invalid_argument("margins must be >= 1.0 (a typical range is 1 to 10), got (" +
-                                    std::to_string(margin.harmonic) + ", " +
-                                    std::to_string(margin.percussive) + ")");
+                                    formatNumber(margin.harmonic) + ", " +
+                                    formatNumber(margin.percussive) + ")");
 }
 
 Eigen::ArrayXXf softmask(const Eigen::ArrayXXf& X, const Eigen::ArrayXXf& X_ref, double power,

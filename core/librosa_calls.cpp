@@ -1,6 +1,7 @@
 #include "core/librosa_calls.h"
 
-#include <cstdio>
+#include "core/number_format.h"
+
 #include <optional>
 
 namespace featurescope {
@@ -8,12 +9,7 @@ namespace featurescope {
 namespace {
 
 std::string g(double value) {
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%.17g", value);
-    std::string text = buffer;
-    if (text.find_first_of(".e") == std::string::npos && text.find("n") == std::string::npos)
-        text += ".0";
-    return text;
+    return pythonFloat(value);
 }
 
 std::string n(long long value) {

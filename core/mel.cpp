@@ -1,6 +1,7 @@
 #include "core/mel.h"
 
 #include "core/cancellation.h"
+#include "core/number_format.h"
 
 #include <algorithm>
 #include <cmath>
@@ -63,7 +64,7 @@ Eigen::ArrayXd melFrequencies(int n_mels, double fmin, double fmax, bool htk) {
 }
 
 MelFilterBank melFilterBank(double sr, int n_fft, const MelParams& params) {
-    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));
+    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + formatNumber(sr));
     if (n_fft <= 0) throw std::invalid_argument("n_fft must be > 0, got " + std::to_string(n_fft));
     if (params.n_mels <= 0)
         throw std::invalid_argument("n_mels must be > 0, got " + std::to_string(params.n_mels));
@@ -143,8 +144,7 @@ Eigen::ArrayXXf melSpectrogram(const Eigen::ArrayXXf& S, double sr, const MelPar
 
 Eigen::ArrayXXf melSpectrogram(const Eigen::ArrayXf& y, double sr, const StftParams& stft_params,
                                const MelParams& params, double power) {
-    if (!(power > 0))
-        throw std::invalid_argument("power must be > 0, got " + std::to_string(power));
+    if (!(power > 0)) throw std::invalid_argument("power must be > 0, got " + formatNumber(power));
     Eigen::ArrayXXf S = stftMagnitude(y, stft_params);
     if (power == 2.0)
         S = S.square();

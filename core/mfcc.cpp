@@ -1,6 +1,7 @@
 #include "core/mfcc.h"
 
 #include "core/decibel.h"
+#include "core/number_format.h"
 
 #include <cmath>
 #include <numbers>
@@ -47,7 +48,7 @@ Eigen::ArrayXXf mfcc(const Eigen::ArrayXXf& S, const MfccParams& params) {
                                     std::to_string(params.n_mfcc));
     if (!(params.lifter >= 0.0))
         throw std::invalid_argument("lifter must be a non-negative number, got " +
-                                    std::to_string(params.lifter));
+                                    formatNumber(params.lifter));
     const Eigen::MatrixXf basis =
         dctMatrix(params.n_mfcc, int(S.rows()), params.dct_type, params.norm);
     Eigen::ArrayXXf M = (basis * S.matrix()).array();

@@ -3,6 +3,7 @@
 #include "core/cancellation.h"
 #include "core/decibel.h"
 #include "core/fft.h"
+#include "core/number_format.h"
 #include "core/parallel.h"
 #include "core/stft.h"
 
@@ -18,7 +19,7 @@
 namespace featurescope {
 
 void OnsetStrengthParams::validate() const {
-    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));
+    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + formatNumber(sr));
     if (n_fft <= 0) throw std::invalid_argument("n_fft must be > 0, got " + std::to_string(n_fft));
     if (hop_length <= 0)
         throw std::invalid_argument("hop_length must be > 0, got " + std::to_string(hop_length));

@@ -1,5 +1,6 @@
 #include "core/spectral.h"
 
+#include "core/number_format.h"
 #include "core/stft.h"
 
 #include "core/cancellation.h"
@@ -90,7 +91,7 @@ void validateSpectrogram(const Eigen::ArrayXXf& S, const char* feature) {
 
 // Bin centre frequencies, with n_fft inferred from the bin count as librosa's _spectrogram does.
 Eigen::ArrayXd binFrequencies(const Eigen::ArrayXXf& S, double sr, int n_fft) {
-    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));
+    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + formatNumber(sr));
     const int n = n_fft / 2 + 1 == S.rows() ? n_fft : int(2 * (S.rows() - 1));
     if (n <= 0)
         throw std::invalid_argument("S must have at least 2 frequency bins, got " +
@@ -301,7 +302,7 @@ Eigen::ArrayXXf spectralRolloff(const Eigen::ArrayXXf& S, double sr, double roll
                                 int n_fft) {
     if (!(roll_percent > 0.0 && roll_percent < 1.0))
         throw std::invalid_argument("roll_percent must lie in the range (0, 1), got " +
-                                    std::to_string(roll_percent));
+                                    formatNumber(roll_percent));
     const Eigen::ArrayXd freq = binFrequencies(S, sr, n_fft);
     validateSpectrogram(S, "spectral rolloff");
     return rolloffOf(S, freq, float(roll_percent));

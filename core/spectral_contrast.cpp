@@ -1,5 +1,6 @@
 #include "core/spectral_contrast.h"
 
+#include "core/number_format.h"
 #include "core/stft.h"
 
 #include "core/cancellation.h"
@@ -125,7 +126,7 @@ int bandsBelowNyquist(double sr, const SpectralContrastParams& params) {
 
 Eigen::ArrayXXf spectralContrast(const Eigen::ArrayXXf& S, double sr,
                                  const SpectralContrastParams& params, int n_fft) {
-    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));
+    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + formatNumber(sr));
     if (params.n_bands < 1) throw std::invalid_argument("n_bands must be a positive integer");
     if (!(params.quantile > 0.0 && params.quantile < 1.0))
         throw std::invalid_argument("quantile must lie in the range (0, 1)");

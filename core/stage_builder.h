@@ -6,12 +6,12 @@
 #include "core/analysis_settings.h"
 #include "core/analysis_stages.h"
 #include "core/mel.h"
+#include "core/number_format.h"
 #include "core/stage_graph.h"
 #include "core/stft.h"
 
 #include <Eigen/Core>
 
-#include <cstdio>
 #include <functional>
 #include <set>
 #include <string>
@@ -30,9 +30,7 @@ template <typename T> const T& as(const StageValue& value) {
 }
 
 inline std::string g17(double value) {
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%.17g", value);
-    return buffer;
+    return formatNumber(value, 17);
 }
 
 inline std::string suffix(Signal signal) {

@@ -1,5 +1,6 @@
 #include "core/tempo.h"
 
+#include "core/number_format.h"
 #include "core/tempogram.h"
 
 #include <cmath>
@@ -10,18 +11,18 @@
 namespace featurescope {
 
 void TempoParams::validate() const {
-    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));
+    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + formatNumber(sr));
     if (hop_length <= 0)
         throw std::invalid_argument("hop_length must be > 0, got " + std::to_string(hop_length));
     if (!(start_bpm > 0))
         throw std::invalid_argument("start_bpm must be strictly positive, got " +
-                                    std::to_string(start_bpm));
+                                    formatNumber(start_bpm));
     if (!(std_bpm > 0))
-        throw std::invalid_argument("std_bpm must be > 0, got " + std::to_string(std_bpm));
+        throw std::invalid_argument("std_bpm must be > 0, got " + formatNumber(std_bpm));
     if (!(ac_size > 0))
-        throw std::invalid_argument("ac_size must be > 0, got " + std::to_string(ac_size));
+        throw std::invalid_argument("ac_size must be > 0, got " + formatNumber(ac_size));
     if (max_tempo && !(*max_tempo > 0))
-        throw std::invalid_argument("max_tempo must be > 0, got " + std::to_string(*max_tempo));
+        throw std::invalid_argument("max_tempo must be > 0, got " + formatNumber(*max_tempo));
     if (winLength() < 1)
         throw std::invalid_argument("ac_size * sr must span at least one hop (win_length >= 1)");
 }

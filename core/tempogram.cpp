@@ -2,6 +2,7 @@
 
 #include "core/cancellation.h"
 #include "core/fft.h"
+#include "core/number_format.h"
 #include "core/parallel.h"
 #include "core/stft.h"
 
@@ -17,7 +18,7 @@
 namespace featurescope {
 
 void TempogramParams::validate() const {
-    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));
+    if (!(sr > 0)) throw std::invalid_argument("sr must be > 0, got " + formatNumber(sr));
     if (hop_length <= 0)
         throw std::invalid_argument("hop_length must be > 0, got " + std::to_string(hop_length));
     if (win_length < 1)
@@ -25,7 +26,7 @@ void TempogramParams::validate() const {
                                     std::to_string(win_length));
     if (!std::isnan(norm) && !std::isinf(norm) && norm < 0)
         throw std::invalid_argument("norm must be +-inf, 0, > 0 or NaN (none), got " +
-                                    std::to_string(norm));
+                                    formatNumber(norm));
 }
 
 namespace {

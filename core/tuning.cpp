@@ -4,6 +4,7 @@
 #include "core/fft.h"
 #include "core/frame_kernels.h"
 #include "core/local_maxima.h"
+#include "core/number_format.h"
 #include "core/parallel.h"
 #include "core/stft.h"
 
@@ -29,10 +30,10 @@ void PiptrackParams::validate() const {
                                     std::to_string(win_length));
     if (!(fmin >= 0.0) || !(fmax > fmin) || !std::isfinite(fmin))
         throw std::invalid_argument("fmin and fmax must satisfy 0 <= fmin < fmax, got fmin=" +
-                                    std::to_string(fmin) + ", fmax=" + std::to_string(fmax));
+                                    formatNumber(fmin) + ", fmax=" + formatNumber(fmax));
     if (!(threshold >= 0.0) || !std::isfinite(threshold))
         throw std::invalid_argument("threshold must be finite and >= 0, got " +
-                                    std::to_string(threshold));
+                                    formatNumber(threshold));
     if (ref && !std::isfinite(*ref)) throw std::invalid_argument("ref must be finite");
 }
 
@@ -40,7 +41,7 @@ void TuningParams::validate() const {
     PiptrackParams::validate();
     if (!(resolution > 0.0 && resolution < 1.0))
         throw std::invalid_argument("resolution must satisfy 0 < resolution < 1, got " +
-                                    std::to_string(resolution));
+                                    formatNumber(resolution));
     if (bins_per_octave <= 0)
         throw std::invalid_argument("bins_per_octave must be > 0, got " +
                                     std::to_string(bins_per_octave));
@@ -50,7 +51,7 @@ namespace {
 
 void checkInputs(const Eigen::ArrayXXf& S, double sr) {
     if (!(sr > 0.0) || !std::isfinite(sr))
-        throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));
+        throw std::invalid_argument("sr must be > 0, got " + formatNumber(sr));
     if (S.rows() < 2)
         throw std::invalid_argument("S must have at least 2 frequency bins (n_fft >= 2), got " +
                                     std::to_string(S.rows()));
@@ -264,7 +265,7 @@ Pitches piptrack(const Eigen::ArrayXf& y, double sr, const PiptrackParams& param
 double pitchTuning(const Eigen::ArrayXf& frequencies, double resolution, int bins_per_octave) {
     if (!(resolution > 0.0 && resolution < 1.0))
         throw std::invalid_argument("resolution must satisfy 0 < resolution < 1, got " +
-                                    std::to_string(resolution));
+                                    formatNumber(resolution));
     if (bins_per_octave <= 0)
         throw std::invalid_argument("bins_per_octave must be > 0, got " +
                                     std::to_string(bins_per_octave));
@@ -310,7 +311,7 @@ double pitchTuning(const Eigen::ArrayXf& frequencies, double resolution, int bin
 double estimateTuning(const Eigen::ArrayXf& y, double sr, const TuningParams& params) {
     params.validate();
     if (!(sr > 0.0) || !std::isfinite(sr))
-        throw std::invalid_argument("sr must be > 0, got " + std::to_string(sr));
+        throw std::invalid_argument("sr must be > 0, got " + formatNumber(sr));
     if (params.n_fft < 2)
         throw std::invalid_argument("S must have at least 2 frequency bins (n_fft >= 2), got " +
                                     std::to_string(params.n_fft / 2 + 1));

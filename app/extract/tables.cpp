@@ -5,7 +5,7 @@
 #include "core/csv.h"
 #include "core/standardize.h"
 
-#include <cstdlib>
+#include <cmath>
 #include <stdexcept>
 
 namespace featurescope::extract {
@@ -35,7 +35,7 @@ void writeSummaryTables(const std::filesystem::path& outdir, const std::string& 
         for (Eigen::Index c = 0; c < n; ++c) {
             const std::size_t field = kFirstFeature + static_cast<std::size_t>(c);
             table(static_cast<Eigen::Index>(r - 1), c) =
-                field < rows[r].size() ? std::strtod(rows[r][field].c_str(), nullptr) : NAN;
+                field < rows[r].size() ? parseNumber(rows[r][field]).value_or(NAN) : NAN;
         }
     if (table.rows() == 0 && !scaler_path) return;
     const Scaler scaler = scaler_path ? readScaler(*scaler_path) : fitScaler(table, columns);

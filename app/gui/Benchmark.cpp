@@ -1,6 +1,7 @@
 #include "app/gui/Benchmark.h"
 
 #include "app/gui/MainWindow.h"
+#include "core/number_format.h"
 #include "widgets/SpectrogramView.h"
 #include "widgets/WaveformView.h"
 
@@ -20,11 +21,14 @@ int benchmarkOpen(MainWindow& window, const QString& file) {
     int code = 1;
     QObject::connect(&window, &MainWindow::previewShown, &window, [&] {
         window.replotAll(); // the spectrogram is on screen once this returns
-        std::printf("open_to_first_spectrogram_ms %.1f\n", clock.nsecsElapsed() / 1e6);
+        // Qt has set the C locale from the environment: printf's %f could write a comma.
+        std::printf("open_to_first_spectrogram_ms %s\n",
+                    formatFixed(clock.nsecsElapsed() / 1e6, 1).c_str());
     });
     QObject::connect(&window, &MainWindow::analysisShown, &window, [&] {
         window.replotAll();
-        std::printf("open_to_every_view_ms %.1f\n", clock.nsecsElapsed() / 1e6);
+        std::printf("open_to_every_view_ms %s\n",
+                    formatFixed(clock.nsecsElapsed() / 1e6, 1).c_str());
         code = 0;
         QApplication::quit();
     });
@@ -90,7 +94,8 @@ double medianPanFrameMs(double seconds) {
 int benchmarkPan() {
     const double minute = medianPanFrameMs(60.0);
     const double hour = medianPanFrameMs(3600.0);
-    std::printf("pan_frame_ms 1min %.2f 1h %.2f\n", minute, hour);
+    std::printf("pan_frame_ms 1min %s 1h %s\n", formatFixed(minute, 2).c_str(),
+                formatFixed(hour, 2).c_str());
     return 0;
 }
 
