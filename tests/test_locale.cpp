@@ -171,9 +171,12 @@ private slots:
         QCOMPARE(rows[1][0], std::string("drums, take 1.wav"));
         QCOMPARE(*parseNumber(rows[1][3]), *parseNumber(formatNumber(row.crop_start_s)));
         QVERIFY(std::abs(*parseNumber(rows[1][3]) - 1.25) < 1e-4);
-        QCOMPARE(*parseNumber(rows[1][4]), 2.5);
+        QCOMPARE(rows[0][4], std::string("crop_start_sample"));
+        QCOMPARE(*parseNumber(rows[1][4]), double(row.crop_start_sample));
+        QCOMPARE(rows[0][5], std::string("crop_duration_s"));
+        QCOMPARE(*parseNumber(rows[1][5]), 2.5);
         for (std::size_t i = 0; i < row.summary.values.size(); ++i)
-            QCOMPARE(float(*parseNumber(rows[1][6 + i])), float(row.summary.values[i]));
+            QCOMPARE(float(*parseNumber(rows[1][7 + i])), float(row.summary.values[i]));
 
         const std::string text = summarySidecarJson(settings_, summaryColumns(row.summary));
         QVERIFY2(!hasDecimalComma(text), text.c_str());
