@@ -84,6 +84,7 @@ cmake --build "$asan" -j"$(nproc)" >"$asan_log" 2>&1 || {
     exit 1
 }
 export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:exitcode=86
+export LSAN_OPTIONS=suppressions=$root/tests/lsan.supp
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
 if ! (cd "$asan" && ctest -N -R '^fuzz_smoke$' | grep -q 'Total Tests: 1'); then
     echo "build-asan has no fuzz_smoke test (tests/fuzz/CMakeLists.txt)" >&2

@@ -107,7 +107,13 @@ class SlurmScript(unittest.TestCase):
             peak = peak_rss_bytes("long", "-o", os.path.join(self.tmp, out + "_run"), "--jobs",
                                   "1", *extra, cwd=self.tmp)
             # Enough for the 3-minute track, and not wildly more (the model is within 10 % of
-            # the measurements, plus the 25 % margin and the rounding up to 64 MiB).
+            # the measurements, plus the 25 % margin and the rounding up to 64 MiB). The model
+            # is of the Release binary: under AddressSanitizer (shadow memory, quarantine) the
+            # peak is not the one a cluster sees, so the sanitized build compares nothing here
+            # and the Release build's run of this test holds the model.
+            if os.environ.get("FEATURESCOPE_SANITIZED") == "1":
+                self.assertGreater(mem, 0)
+                continue
             self.assertGreaterEqual(mem, peak, (extra, mem, peak))
             self.assertLess(mem, 1.6 * peak + (64 << 20), (extra, mem, peak))
         short = sbatch_mem_bytes(os.path.join(self.script("short", "--shards", "2",
