@@ -300,8 +300,8 @@
         <translation>sr / 2</translation>
     </message>
     <message>
-        <source>%1 (fitted: librosa&apos;s default %2 reaches past sr / 2)</source>
-        <translation>%1 (맞춤: librosa 기본값 %2은(는) sr / 2를 넘음)</translation>
+        <source>%1 (default %2, fitted below sr / 2)</source>
+        <translation>%1 (기본값 %2, sr / 2 아래로 맞춤)</translation>
     </message>
     <message>
         <source>Apply</source>

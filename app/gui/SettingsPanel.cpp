@@ -60,6 +60,8 @@ SettingsPanel::SettingsPanel(QWidget* parent)
     chromaOctaves_->setObjectName(QStringLiteral("chromaCqtOctaves"));
     contrastBands_ = new QLabel(this);
     contrastBands_->setObjectName(QStringLiteral("spectralContrastBands"));
+    for (QLabel* label : {chromaOctaves_, contrastBands_})
+        label->setWordWrap(true);
     form->addRow(QStringLiteral("n_octaves (chroma_cqt)"), chromaOctaves_);
     form->addRow(QStringLiteral("n_bands (spectral_contrast)"), contrastBands_);
     connect(sr_, &QDoubleSpinBox::valueChanged, this, [this] { showFittedParameters(); });
@@ -119,11 +121,10 @@ void SettingsPanel::setSettings(const AnalysisSettings& s) {
 void SettingsPanel::showFittedParameters() {
     const AnalysisSettings s = settings();
     const auto show = [&](QLabel* label, int value, int librosa_default) {
-        label->setText(value == librosa_default
-                           ? QString::number(value)
-                           : tr("%1 (fitted: librosa's default %2 reaches past sr / 2)")
-                                 .arg(value)
-                                 .arg(librosa_default));
+        label->setText(
+            value == librosa_default
+                ? QString::number(value)
+                : tr("%1 (default %2, fitted below sr / 2)").arg(value).arg(librosa_default));
     };
     show(chromaOctaves_, s.chromaCqtParams().n_octaves, ChromaCqtParams{}.n_octaves);
     show(contrastBands_, s.spectralContrastParams().n_bands, SpectralContrastParams{}.n_bands);
