@@ -1,5 +1,6 @@
 #include "core/librosa_calls.h"
 
+#include "core/csv.h"
 #include "core/number_format.h"
 
 #include <optional>
@@ -61,35 +62,12 @@ std::string onset(const AnalysisSettings& s) {
            ", sr=sr, n_fft=" + n(s.n_fft) + ", hop_length=" + n(s.hop_length) + ")";
 }
 
-/// Whether `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, at most
-/// U+10FFFF), which a Python str literal needs.
+/// Whether `text` is well-formed UTF-8, which a Python str literal needs (core/csv.h's rule).
 bool validUtf8(std::string_view text) {
     for (std::size_t i = 0; i < text.size();) {
-        const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
-        const unsigned char c = byte(0);
-        std::size_t extra = 0;
-        unsigned char low = 0x80, high = 0xBF; // the allowed range of the second byte
-        if (c < 0x80) {
-            ++i;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            extra = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            extra = 2;
-            if (c == 0xE0) low = 0xA0;  // overlong
-            if (c == 0xED) high = 0x9F; // surrogates
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            extra = 3;
-            if (c == 0xF0) low = 0x90;  // overlong
-            if (c == 0xF4) high = 0x8F; // past U+10FFFF
-        } else {
-            return false;
-        }
-        if (i + extra >= text.size()) return false; // cut short
-        if (byte(1) < low || byte(1) > high) return false;
-        for (std::size_t k = 2; k <= extra; ++k)
-            if ((byte(k) >> 6) != 0x2) return false;
-        i += extra + 1;
+        const std::size_t length = utf8SequenceLength(text, i);
+        if (length == 0) return false;
+        i += length;
     }
     return true;
 }
