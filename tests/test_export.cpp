@@ -6,12 +6,13 @@
 #include "core/export.h"
 #include "core/npy.h"
 
+#include "tests/support/test_support.h"
+
 #include <QtTest>
 
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -23,13 +24,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string kRef = FEATURESCOPE_TEST_DATA "/reference/";
-
-std::string readText(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 fs::path scratch(const std::string& name) {
     const fs::path dir =
@@ -179,7 +173,7 @@ private slots:
             ::waitpid(child, &status, 0);
             QVERIFY(WIFSIGNALED(status));
             if (!fs::exists(target)) continue; // killed before the first rename: nothing
-            const std::string text = readText(target);
+            const std::string text = testsupport::readBytes(target);
             QCOMPARE(text.size(), kSize);
             const int k = std::atoi(text.c_str() + 8);
             QVERIFY(text == version(k, kSize));

@@ -10,10 +10,12 @@
 #include "core/number_format.h"
 #include "core/standardize.h"
 
+#include "tests/support/test_support.h"
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
+
 #include <QtTest>
 
 #include <clocale>
@@ -21,7 +23,6 @@
 #include <cstdio>
 #include <fstream>
 #include <regex>
-#include <sstream>
 
 using namespace featurescope;
 namespace fs = std::filesystem;
@@ -29,13 +30,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string kRef = FEATURESCOPE_TEST_DATA "/reference/";
-
-std::string readText(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 /// The JSON object in `text`, parsed strictly (QJsonDocument refuses "32,703", NaN, trailing
 /// commas); an empty object and a test failure otherwise.
@@ -125,7 +119,7 @@ private slots:
         exports.npy = {"mel"};
         const fs::path stem = dir.filePath("drums").toStdString();
         writeTrackExports(*analysis_, stem, kRef + "drums.wav", exports);
-        const std::string text = readText(stem.string() + ".json");
+        const std::string text = testsupport::readBytes(stem.string() + ".json");
         QVERIFY2(!hasDecimalComma(text), text.c_str());
         const QJsonObject json = strictJson(text);
         QVERIFY(!json.isEmpty());
