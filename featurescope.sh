@@ -43,19 +43,27 @@ if ! locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
     as_root locale-gen >/dev/null
 fi
 
-log="$build/build.log"
-mkdir -p "$build"
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$log" 2>&1 || {
-        cat "$log"
+# configure_and_build DIR WHAT CMAKE_ARGS...: configures DIR once, then builds it incrementally,
+# quietly; on a failure it shows the errors and names the whole log (DIR/build.log).
+configure_and_build() {
+    local dir=$1 what=$2
+    shift 2
+    local log="$dir/build.log"
+    mkdir -p "$dir"
+    if [ ! -f "$dir/CMakeCache.txt" ]; then
+        cmake -S "$root" -B "$dir" "$@" >"$log" 2>&1 || {
+            cat "$log"
+            exit 1
+        }
+    fi
+    cmake --build "$dir" -j"$(nproc)" >"$log" 2>&1 || {
+        grep -E -B2 -A8 'error|Error' "$log" | head -80
+        echo "$what failed; the whole log is $log" >&2
         exit 1
     }
-fi
-cmake --build "$build" -j"$(nproc)" >"$log" 2>&1 || {
-    grep -E -B2 -A8 'error|Error' "$log" | head -80
-    echo "Build failed; the whole log is $log" >&2
-    exit 1
 }
+
+configure_and_build "$build" "Build" -DCMAKE_BUILD_TYPE=Release
 
 if [ "$mode" = gui ]; then
     track=${1:-$root/resources/demo/demo.flac}
@@ -69,20 +77,8 @@ status=0
 # out-of-bounds access or undefined behaviour ends the process with its own exit code (86, 87),
 # never the extractor's 0-3.
 asan="$root/build-asan"
-asan_log="$asan/build.log"
-mkdir -p "$asan"
-if [ ! -f "$asan/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFEATURESCOPE_BUILD_GUI=OFF \
-        -DFEATURESCOPE_SANITIZE=ON >"$asan_log" 2>&1 || {
-        cat "$asan_log"
-        exit 1
-    }
-fi
-cmake --build "$asan" -j"$(nproc)" >"$asan_log" 2>&1 || {
-    grep -E -B2 -A8 'error|Error' "$asan_log" | head -80
-    echo "Sanitized build failed; the whole log is $asan_log" >&2
-    exit 1
-}
+configure_and_build "$asan" "Sanitized build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DFEATURESCOPE_BUILD_GUI=OFF -DFEATURESCOPE_SANITIZE=ON
 export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:exitcode=86
 export LSAN_OPTIONS=suppressions=$root/tests/lsan.supp
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
