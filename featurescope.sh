@@ -32,7 +32,7 @@ if [ ${#missing[@]} -gt 0 ]; then
         "${missing[@]}" >/dev/null
 fi
 
-# The locale tests run under de_DE.UTF-8, a decimal-comma locale (tests/test_locale.cpp): generate
+# The locale tests run under de_DE.UTF-8, a decimal-comma locale (tests/export/test_locale.cpp): generate
 # it once, through /etc/locale.gen so that a later locale-gen keeps it.
 if ! locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
     if grep -q '^# *de_DE.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null; then

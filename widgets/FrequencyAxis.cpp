@@ -1,6 +1,6 @@
 #include "widgets/FrequencyAxis.h"
 
-#include "core/mel.h" // the mel axis is librosa's Slaney scale: core's hzToMel / melToHz
+#include "core/spectrum/mel.h" // the mel axis is librosa's Slaney scale: core's hzToMel / melToHz
 
 #include <QCoreApplication>
 

@@ -7,11 +7,11 @@
 #include "app/extract/shard_mark.h"
 #include "app/extract/tables.h"
 #include "app/extract/warnings.h"
-#include "core/analysis.h"
-#include "core/atomic_file.h"
-#include "core/csv.h"
-#include "core/export.h"
-#include "core/parallel.h"
+#include "core/pipeline/analysis.h"
+#include "core/export/atomic_file.h"
+#include "core/export/csv.h"
+#include "core/export/export.h"
+#include "core/util/parallel.h"
 
 #include <algorithm>
 #include <atomic>

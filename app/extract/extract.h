@@ -19,7 +19,7 @@ namespace featurescope::extract {
 /// OUTDIR/.featurescope/   the lock, the record of what tracks/ was exported with, and per-track
 ///                         rows that let a re-run (or `merge`) skip finished tracks
 ///
-/// Paths and labels are written through escapeName (core/csv.h). A re-run analyses again a
+/// Paths and labels are written through escapeName (core/export/csv.h). A re-run analyses again a
 /// track whose file changed (size or modification time) or lost one of its exports; a run with
 /// other settings or exports removes the earlier exports under tracks/ first (saying so).
 int runExtract(const Options& options);

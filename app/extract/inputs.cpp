@@ -1,6 +1,6 @@
 #include "app/extract/inputs.h"
 
-#include "core/csv.h"
+#include "core/export/csv.h"
 
 #include <algorithm>
 #include <cctype>

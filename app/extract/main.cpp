@@ -4,11 +4,11 @@
 #include "app/extract/options.h"
 #include "app/extract/slurm_script.h"
 #include "app/extract/tables.h"
-#include "core/analysis.h"
-#include "core/csv.h"
-#include "core/malloc_tuning.h"
-#include "core/standardize.h"
-#include "core/summary.h"
+#include "core/pipeline/analysis.h"
+#include "core/export/csv.h"
+#include "core/util/malloc_tuning.h"
+#include "core/dataset/standardize.h"
+#include "core/pipeline/summary.h"
 
 #include <cstdio>
 #include <exception>

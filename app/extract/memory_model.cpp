@@ -1,8 +1,8 @@
 #include "app/extract/memory_model.h"
 
-#include "core/analysis.h"
-#include "core/audio.h"
-#include "core/csv.h"
+#include "core/pipeline/analysis.h"
+#include "core/io/audio.h"
+#include "core/export/csv.h"
 
 #include <algorithm>
 #include <charconv>

@@ -19,13 +19,13 @@
 // 220 at 8000) plus what is proportional to its spectrogram bins (n_fft / 2 + 1 bins by sr /
 // hop_length frames per second of the analysed signal: the STFT, HPSS layers, CQT, features,
 // 44 bytes a bin; 21 more when --npy exports a spectrogram-sized matrix: stft, cqt, harmonic,
-// percussive), plus the file's bytes, held whole up to 64 MiB (core/sound_file.h). n_mels,
+// percussive), plus the file's bytes, held whole up to 64 MiB (core/io/sound_file.h). n_mels,
 // n_mfcc and the feature list change little (n_mels 256: +0.3 %) and are not in the model, which
 // assumes every feature (the default) and so bounds a smaller selection from above.
 #pragma once
 
-#include "core/analysis_settings.h"
-#include "core/export.h"
+#include "core/pipeline/analysis_settings.h"
+#include "core/export/export.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -33,7 +33,7 @@
 
 namespace featurescope::extract {
 
-/// What the model needs to know of one track (from its header: core/audio_info.h).
+/// What the model needs to know of one track (from its header: core/io/audio_info.h).
 struct TrackSize {
     double seconds = 0.0;          ///< duration (>= 0)
     double sr_native = 44100.0;    ///< the file's own rate (> 0)

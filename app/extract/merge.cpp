@@ -4,8 +4,8 @@
 #include "app/extract/shard_mark.h"
 #include "app/extract/tables.h"
 
-#include "core/atomic_file.h"
-#include "core/csv.h"
+#include "core/export/atomic_file.h"
+#include "core/export/csv.h"
 
 #include <cstdio>
 #include <fstream>

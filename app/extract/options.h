@@ -1,8 +1,8 @@
 // Command-line options of featurescope-extract, with librosa's parameter names.
 #pragma once
 
-#include "core/analysis_settings.h"
-#include "core/export.h"
+#include "core/pipeline/analysis_settings.h"
+#include "core/export/export.h"
 
 #include <filesystem>
 #include <optional>

@@ -1,7 +1,7 @@
 #include "app/extract/outdir.h"
 
-#include "core/atomic_file.h"
-#include "core/export.h"
+#include "core/export/atomic_file.h"
+#include "core/export/export.h"
 
 #include <cerrno>
 #include <chrono>

@@ -36,7 +36,7 @@ private:
     int fd_ = -1;
 };
 
-/// Removes the temporaries a killed writer left (core/atomic_file.h's isAtomicTemporary names
+/// Removes the temporaries a killed writer left (core/export/atomic_file.h's isAtomicTemporary names
 /// them) in OUTDIR itself and anywhere under OUTDIR/tracks and OUTDIR/.featurescope, the only
 /// places featurescope-extract writes; nothing else is touched. Call it holding the lock, so that
 /// no live writer's temporary is taken. Returns the files removed.

@@ -1,8 +1,8 @@
 #include "app/extract/row_cache.h"
 
-#include "core/atomic_file.h"
-#include "core/csv.h"
-#include "core/export.h"
+#include "core/export/atomic_file.h"
+#include "core/export/csv.h"
+#include "core/export/export.h"
 
 #include <charconv>
 #include <fstream>

@@ -1,7 +1,7 @@
 #include "app/extract/shard_mark.h"
 
 #include "app/extract/inputs.h"
-#include "core/atomic_file.h"
+#include "core/export/atomic_file.h"
 
 #include <charconv>
 #include <fstream>

@@ -3,9 +3,9 @@
 #include "app/extract/inputs.h"
 #include "app/extract/memory_model.h"
 #include "app/extract/options.h"
-#include "core/atomic_file.h"
-#include "core/audio.h"
-#include "core/audio_info.h"
+#include "core/export/atomic_file.h"
+#include "core/io/audio.h"
+#include "core/io/audio_info.h"
 
 #include <CLI/CLI.hpp>
 

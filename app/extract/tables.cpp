@@ -1,9 +1,9 @@
 #include "app/extract/tables.h"
 
-#include "core/analysis.h"
-#include "core/atomic_file.h"
-#include "core/csv.h"
-#include "core/standardize.h"
+#include "core/pipeline/analysis.h"
+#include "core/export/atomic_file.h"
+#include "core/export/csv.h"
+#include "core/dataset/standardize.h"
 
 #include <cmath>
 #include <stdexcept>

@@ -2,7 +2,7 @@
 // and the scaler that made it.
 #pragma once
 
-#include "core/analysis_settings.h"
+#include "core/pipeline/analysis_settings.h"
 
 #include <cstddef>
 #include <filesystem>

@@ -1,8 +1,8 @@
 #include "app/extract/warnings.h"
 
-#include "core/atomic_file.h"
-#include "core/audio.h"
-#include "core/csv.h"
+#include "core/export/atomic_file.h"
+#include "core/io/audio.h"
+#include "core/export/csv.h"
 
 #include <fstream>
 #include <sstream>

@@ -1,5 +1,5 @@
 // Decode warnings of a batch: a track that loaded with warnings (a header promising more frames
-// than the file holds, core/audio.h) is analysed, logged and listed in OUTDIR/warnings.csv, and
+// than the file holds, core/io/audio.h) is analysed, logged and listed in OUTDIR/warnings.csv, and
 // its warnings are kept beside its row, so that a later run reusing the row still lists them.
 #pragma once
 
@@ -10,7 +10,7 @@
 namespace featurescope::extract {
 
 /// After `track` was analysed, before its row is written to `row_file`: keeps the warnings of
-/// its load (core/audio.h: loadWarnings) beside the row, as its warnings.csv line naming it
+/// its load (core/io/audio.h: loadWarnings) beside the row, as its warnings.csv line naming it
 /// `name` (the path as the tables write it), or removes an old one when there are none; logs
 /// them to `log` as "warning NAME: ...".
 void keepWarnings(const std::string& track, const std::string& name,

@@ -1,8 +1,8 @@
 #include "app/gui/AnalysisPresenter.h"
 
-#include "core/cqt_filters.h"
-#include "core/mel.h"
-#include "core/stft.h"
+#include "core/spectrum/cqt_filters.h"
+#include "core/spectrum/mel.h"
+#include "core/spectrum/stft.h"
 #include "widgets/CropWindow.h"
 #include "widgets/FeatureCurveView.h"
 #include "widgets/OnsetView.h"

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "app/gui/DisplayLayers.h"
-#include "core/analysis.h"
+#include "core/pipeline/analysis.h"
 
 #include <QStringList>
 #include <memory>

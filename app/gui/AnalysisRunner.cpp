@@ -1,6 +1,6 @@
 #include "app/gui/AnalysisRunner.h"
 
-#include "core/audio.h"
+#include "core/io/audio.h"
 
 #include <QMetaObject>
 #include <QStringList>

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "app/gui/DisplayLayers.h"
-#include "core/analysis.h"
+#include "core/pipeline/analysis.h"
 
 #include <QObject>
 #include <QString>
@@ -53,7 +53,7 @@ signals:
     void analysisFailed(const QString& path, const QString& reason);
     /// The newest request was cancelled before it finished.
     void analysisCancelled();
-    /// The newly opened track `path` loaded with a warning (core/audio.h: a header promising
+    /// The newly opened track `path` loaded with a warning (core/io/audio.h: a header promising
     /// more frames than the file holds), joined by "; " when several; after analysisFinished.
     void trackWarned(const QString& path, const QString& warning);
 

@@ -1,7 +1,7 @@
 #include "app/gui/Benchmark.h"
 
 #include "app/gui/MainWindow.h"
-#include "core/number_format.h"
+#include "core/export/number_format.h"
 #include "widgets/SpectrogramView.h"
 #include "widgets/WaveformView.h"
 

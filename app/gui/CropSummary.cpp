@@ -1,6 +1,6 @@
 #include "app/gui/CropSummary.h"
 
-#include "core/summary.h"
+#include "core/pipeline/summary.h"
 
 #include <algorithm>
 

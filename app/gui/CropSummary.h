@@ -2,7 +2,7 @@
 // core's crop policy (start:T:D) selects, so the panel and featurescope-extract agree.
 #pragma once
 
-#include "core/analysis.h"
+#include "core/pipeline/analysis.h"
 #include "widgets/SummaryPanel.h"
 
 namespace featurescope {

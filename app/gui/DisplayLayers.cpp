@@ -1,6 +1,6 @@
 #include "app/gui/DisplayLayers.h"
 
-#include "core/decibel.h"
+#include "core/spectrum/decibel.h"
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 // the worker thread right after the analysis, so the GUI thread never transforms a matrix.
 #pragma once
 
-#include "core/analysis.h"
+#include "core/pipeline/analysis.h"
 
 #include <Eigen/Core>
 #include <memory>

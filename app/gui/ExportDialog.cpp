@@ -1,6 +1,6 @@
 #include "app/gui/ExportDialog.h"
 
-#include "core/export.h"
+#include "core/export/export.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

@@ -5,7 +5,7 @@
 #include "app/gui/Player.h"
 #include "app/gui/Preferences.h"
 #include "app/gui/SettingsPanel.h"
-#include "core/highlight.h"
+#include "core/crop/highlight.h"
 #include "widgets/CropWindow.h"
 #include "widgets/FeatureCurveView.h"
 #include "widgets/SummaryPanel.h"

@@ -1,9 +1,9 @@
 // MainWindow's export: the crop's frame table, summary row, .npy matrices and a picture.
 #include "app/gui/MainWindow.h"
 
-#include "core/atomic_file.h"
-#include "core/csv.h"
-#include "core/export.h"
+#include "core/export/atomic_file.h"
+#include "core/export/csv.h"
+#include "core/export/export.h"
 #include "widgets/CropWindow.h"
 #include "widgets/ViewStack.h"
 

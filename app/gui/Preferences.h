@@ -2,7 +2,7 @@
 // views, the recent files and the language.
 #pragma once
 
-#include "core/analysis_settings.h"
+#include "core/pipeline/analysis_settings.h"
 
 #include <QSettings>
 #include <QStringList>

@@ -2,7 +2,7 @@
 // "Apply" hands the new AnalysisSettings on; the pipeline then reruns only affected stages.
 #pragma once
 
-#include "core/analysis_settings.h"
+#include "core/pipeline/analysis_settings.h"
 #include "widgets/ColorMap.h"
 #include "widgets/FrequencyAxis.h"
 

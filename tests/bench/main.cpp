@@ -2,27 +2,27 @@
 // a 3-minute 44.1 kHz stereo mp3: scripts/make_bench_track.sh makes one) and prints the minimum
 // and the median over N runs, with the machine's core count. Stages are timed separately, each on
 // the previous stage's output computed once beforehand, so the figures add up to a pipeline.
-#include "core/analysis.h"
-#include "core/atomic_file.h"
-#include "core/audio.h"
-#include "core/beat.h"
-#include "core/chroma.h"
-#include "core/cqt.h"
-#include "core/decibel.h"
-#include "core/energy.h"
-#include "core/fft.h"
-#include "core/hpss.h"
-#include "core/malloc_tuning.h"
-#include "core/mel.h"
-#include "core/mfcc.h"
-#include "core/onset.h"
-#include "core/spectral.h"
-#include "core/spectral_contrast.h"
-#include "core/stft.h"
-#include "core/summary.h"
-#include "core/tempo.h"
-#if __has_include("core/chroma_cqt.h")
-#include "core/chroma_cqt.h"
+#include "core/pipeline/analysis.h"
+#include "core/export/atomic_file.h"
+#include "core/io/audio.h"
+#include "core/rhythm/beat.h"
+#include "core/feature/chroma.h"
+#include "core/spectrum/cqt.h"
+#include "core/spectrum/decibel.h"
+#include "core/feature/energy.h"
+#include "core/spectrum/fft.h"
+#include "core/decompose/hpss.h"
+#include "core/util/malloc_tuning.h"
+#include "core/spectrum/mel.h"
+#include "core/feature/mfcc.h"
+#include "core/rhythm/onset.h"
+#include "core/feature/spectral.h"
+#include "core/feature/spectral_contrast.h"
+#include "core/spectrum/stft.h"
+#include "core/pipeline/summary.h"
+#include "core/rhythm/tempo.h"
+#if __has_include("core/feature/chroma_cqt.h")
+#include "core/feature/chroma_cqt.h"
 #define FEATURESCOPE_HAS_CHROMA_CQT 1
 #endif
 

@@ -6,10 +6,10 @@
 #include "metrics.h"
 #include "registry.h"
 
-#include "core/audio.h"
-#include "core/highlight.h"
-#include "core/malloc_tuning.h"
-#include "core/npy.h"
+#include "core/io/audio.h"
+#include "core/crop/highlight.h"
+#include "core/util/malloc_tuning.h"
+#include "core/export/npy.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -2,7 +2,7 @@
 // both librosa.feature.chroma_stft(S=stft_mag**2, sr).
 #include "registry.h"
 
-#include "core/chroma.h"
+#include "core/feature/chroma.h"
 
 namespace parity {
 

@@ -1,9 +1,9 @@
 // The constant-Q family: `cqt_mag`, `cqt_pitch_mag`, `chroma_cqt_h` and `tonnetz_h`.
 #include "registry.h"
 
-#include "core/chroma_cqt.h"
-#include "core/cqt.h"
-#include "core/tonnetz.h"
+#include "core/feature/chroma_cqt.h"
+#include "core/spectrum/cqt.h"
+#include "core/feature/tonnetz.h"
 
 namespace parity {
 

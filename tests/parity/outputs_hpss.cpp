@@ -2,7 +2,7 @@
 // `y_harmonic`, `y_percussive`, and the shared intermediates harmonicOf / percussiveOf.
 #include "registry.h"
 
-#include "core/hpss.h"
+#include "core/decompose/hpss.h"
 
 namespace parity {
 

@@ -2,12 +2,12 @@
 // STFT magnitude at 22050 Hz) and `keras_mel_db` (its own load at 12 kHz).
 #include "registry.h"
 
-#include "core/analysis.h"
-#include "core/audio.h"
-#include "core/decibel.h"
-#include "core/delta.h"
-#include "core/mel.h"
-#include "core/mfcc.h"
+#include "core/pipeline/analysis.h"
+#include "core/io/audio.h"
+#include "core/spectrum/decibel.h"
+#include "core/feature/delta.h"
+#include "core/spectrum/mel.h"
+#include "core/feature/mfcc.h"
 
 namespace parity {
 

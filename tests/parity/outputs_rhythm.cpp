@@ -2,10 +2,10 @@
 // from the latter, `tempo_p`, `beats_p` and `tempogram_p`.
 #include "registry.h"
 
-#include "core/beat.h"
-#include "core/onset.h"
-#include "core/tempo.h"
-#include "core/tempogram.h"
+#include "core/rhythm/beat.h"
+#include "core/rhythm/onset.h"
+#include "core/rhythm/tempo.h"
+#include "core/rhythm/tempogram.h"
 
 namespace parity {
 

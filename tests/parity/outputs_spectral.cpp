@@ -3,9 +3,9 @@
 // magnitude, and `zcr` from the signal.
 #include "registry.h"
 
-#include "core/energy.h"
-#include "core/spectral.h"
-#include "core/spectral_contrast.h"
+#include "core/feature/energy.h"
+#include "core/feature/spectral.h"
+#include "core/feature/spectral_contrast.h"
 
 namespace parity {
 

@@ -1,7 +1,7 @@
 // The STFT family: `stft_mag` (and the shared intermediates stftOf / stftMagnitudeOf).
 #include "registry.h"
 
-#include "core/stft.h"
+#include "core/spectrum/stft.h"
 
 namespace parity {
 

@@ -2,7 +2,7 @@
 // input, and how each is compared with librosa's reference (bounds from the reference README).
 #pragma once
 
-#include "core/audio.h"
+#include "core/io/audio.h"
 
 #include <Eigen/Core>
 

@@ -4,7 +4,7 @@
 // FEATURESCOPE_TEST_DATA defined to the tests/data folder.
 #pragma once
 
-#include "core/npy.h"
+#include "core/export/npy.h"
 
 #include <QtTest>
 
